@@ -1,0 +1,88 @@
+import type { StandardSchemaV1 } from './standard-schema';
+
+/** Where a source stands. `reconnecting` covers both the browser's own retry and ours. */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/**
+ * What went wrong, by kind:
+ * - `network`: the request failed or the body ended (retryable);
+ * - `http`: the server answered with a non-2xx status (see `status`);
+ * - `content-type`: the response was not `text/event-stream`;
+ * - `stopped`: HTTP 204, the server asked us not to reconnect;
+ * - `oversized`: one event was larger than `maxEventSize` and was dropped (the stream goes on);
+ * - `parse` / `validation`: one event's data failed `JSON.parse` or the schema (the stream goes on);
+ * - `aborted`: the connection was closed by the app.
+ */
+export type SSEErrorKind =
+  | 'network'
+  | 'http'
+  | 'content-type'
+  | 'stopped'
+  | 'oversized'
+  | 'parse'
+  | 'validation'
+  | 'aborted';
+
+/** A typed error, safe to render: it never contains header values. */
+export interface SSEError {
+  readonly kind: SSEErrorKind;
+  readonly message: string;
+  /** HTTP status, where one is known. */
+  readonly status?: number;
+  /** From a `Retry-After` header on 429/503, in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** The raw event data that failed to parse or validate. */
+  readonly raw?: string;
+  /** Standard Schema issues for `validation` errors. */
+  readonly issues?: readonly StandardSchemaV1.Issue[];
+}
+
+/** Retry state you can render: which attempt, how long we wait, and whether we gave up. */
+export interface RetryState {
+  /** Consecutive failed attempts since the last open that lasted; 0 when healthy. */
+  readonly attempt: number;
+  /** The delay chosen before the next attempt, or null when none is scheduled. */
+  readonly delayMs: number | null;
+  /** Epoch milliseconds of the next attempt, or null when none is scheduled. */
+  readonly nextRetryAt: number | null;
+  /** True once `maxAttempts` was reached or the server said stop (204). */
+  readonly gaveUp: boolean;
+}
+
+/** Who holds the connection when sources are shared across tabs. */
+export type SourceRole = 'local' | 'leader' | 'follower';
+
+/** An immutable view of one source. `get()` returns the same object until something changed. */
+export interface SourceSnapshot {
+  readonly status: ConnectionStatus;
+  readonly error: SSEError | null;
+  readonly retry: RetryState;
+  /** The last event id seen; sent back as `Last-Event-ID` on every reconnect. */
+  readonly lastEventId: string;
+  /** `local` unless cross-tab sharing is on. */
+  readonly role: SourceRole;
+}
+
+/** One dispatched event exactly as the WHATWG event-stream rules define it. */
+export interface ServerSentEvent {
+  readonly type: string;
+  readonly data: string;
+  readonly lastEventId: string;
+}
+
+/** An immutable view of one event type of a source. */
+export interface EventSnapshot<T> {
+  /** The latest successfully parsed (and validated) data; kept when a later event fails. */
+  readonly data: T | undefined;
+  /** The raw text of the latest event, parsed or not. */
+  readonly raw: string | undefined;
+  readonly lastEventId: string;
+  /** Epoch milliseconds when the latest event arrived, or null before the first. */
+  readonly receivedAt: number | null;
+  /** How many events of this type arrived (including ones that failed to parse). */
+  readonly count: number;
+  /** The parse or validation error of the latest event, cleared by the next good one. */
+  readonly error: SSEError | null;
+  /** The last `buffer` good values, oldest first; empty unless `buffer` was set. */
+  readonly history: readonly T[];
+}

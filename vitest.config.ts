@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import react from '@vitejs/plugin-react';
+import vue from '@vitejs/plugin-vue';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string, file = 'index.ts') =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
+
+// Tests run against the sources, so no build is needed to iterate.
+const alias = [
+  { find: /^@ssekit\/core\/testing$/, replacement: src('core', 'testing.ts') },
+  { find: /^@ssekit\/core\/cross-tab$/, replacement: src('core', 'cross-tab.ts') },
+  { find: /^@ssekit\/core$/, replacement: src('core') },
+  { find: /^@ssekit\/react$/, replacement: src('react') },
+  { find: /^@ssekit\/vue$/, replacement: src('vue') },
+  { find: /^@ssekit\/svelte$/, replacement: src('svelte') },
+  { find: /^@ssekit\/preact-signals$/, replacement: src('preact-signals') },
+];
+
+// In CI a missing browser is a failure: never fall back to skipping the browser project.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['packages/core/src/**/*.test.ts', 'test/node/**/*.test.ts'],
+          globalSetup: ['test/server/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [react(), vue()],
+        test: {
+          name: 'dom',
+          environment: 'jsdom',
+          include: [
+            'packages/{react,vue,preact-signals}/src/**/*.test.{ts,tsx}',
+            'test/contract/**/*.test.{ts,tsx}',
+          ],
+          exclude: ['test/contract/**/*.svelte.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [svelte()],
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'svelte',
+          environment: 'jsdom',
+          include: ['packages/svelte/src/**/*.test.ts', 'test/contract/**/*.svelte.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [react(), vue(), svelte({ compilerOptions: { generate: 'server' } })],
+        test: {
+          name: 'ssr',
+          environment: 'node',
+          include: ['test/ssr/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/server/global-setup.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: chromium, args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
