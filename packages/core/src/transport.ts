@@ -1,4 +1,4 @@
-import type { ServerSentEvent, SSEError } from './types';
+import type { ServerSentEvent, SourceRole, SSEError } from './types';
 
 /** What the connection layer asks of one connection attempt. */
 export interface TransportRequest {
@@ -37,6 +37,8 @@ export interface TransportSink {
   warn(error: SSEError): void;
   /** This attempt is over. The connection layer decides whether and when to try again. */
   fail(error: SSEError): void;
+  /** Cross-tab sharing: whether this tab holds the connection or follows another tab's. */
+  role(role: SourceRole): void;
 }
 
 /** The live side of one attempt: lets the connection layer follow subscriptions. */
