@@ -69,7 +69,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        plugins: [react(), vue(), svelte({ compilerOptions: { generate: 'server' } })],
+        // Vite transforms for SSR in a node environment, so Svelte compiles components for the server.
+        plugins: [react(), vue(), svelte()],
         test: {
           name: 'ssr',
           environment: 'node',

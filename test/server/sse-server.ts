@@ -298,12 +298,15 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
     const sleep = (ms: number): Promise<void> =>
       new Promise((resolve) => {
         if (signal.aborted) return resolve();
-        const t = setTimeout(() => {
+        const done = (): void => {
+          clearTimeout(t);
           timers.delete(t);
+          signal.removeEventListener('abort', done);
           resolve();
-        }, ms);
+        };
+        const t = setTimeout(done, ms);
         timers.add(t);
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        signal.addEventListener('abort', done, { once: true });
       });
 
     const drip = q.get('drip') === '1';

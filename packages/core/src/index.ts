@@ -1,1 +1,34 @@
-export {};
+export { IDLE_SOURCE } from './connection';
+export { EMPTY_EVENT, type EventOptions, type ParseOption } from './event-channel';
+export type { EventData, EventHandle, SourceHandle } from './handles';
+export {
+  createEventStreamParser,
+  type EventStreamParser,
+  type EventStreamParserOptions,
+} from './parser';
+export { createPlatform, type Platform } from './platform';
+export {
+  type ConnectionInspection,
+  createPool,
+  getDefaultPool,
+  type Pool,
+  type PoolInspection,
+  type PoolOptions,
+  type SourceInit,
+} from './pool';
+export { backoffDelay, isRetryable, type RetryPolicy } from './retry';
+export type { NotifyMode } from './scheduler';
+export type { StandardSchemaV1 } from './standard-schema';
+export type {
+  Transport,
+  TransportAttempt,
+  TransportOpenInfo,
+  TransportRequest,
+  TransportSink,
+} from './transport';
+export {
+  createEventSourceTransport,
+  type EventSourceTransportOptions,
+} from './transports/eventsource';
+export { createFetchTransport, type FetchTransportOptions } from './transports/fetch';
+export type * from './types';

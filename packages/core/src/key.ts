@@ -1,0 +1,79 @@
+/** Everything that changes what the server sends or who it thinks you are. */
+export interface KeyParts {
+  readonly url: string;
+  readonly transport: unknown;
+  readonly method: string;
+  readonly credentials: string;
+  readonly body: unknown;
+  /** Header records or header functions, in the order they apply (pool first). */
+  readonly headers: readonly unknown[];
+  /** Anything else that must not be shared across (custom fetch, EventSource, id parameter). */
+  readonly extra: readonly unknown[];
+}
+
+// Functions and objects enter a key by identity, never as text: two different token getters
+// must never share a connection, and a function's source says nothing about whose token it is.
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+
+function identity(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object' && typeof value !== 'function') return value;
+  let id = ids.get(value);
+  if (id === undefined) {
+    id = ++nextId;
+    ids.set(value, id);
+  }
+  return `#${id}`;
+}
+
+function headerEntries(headers: unknown): unknown {
+  if (!headers || typeof headers !== 'object') return identity(headers);
+  return Object.entries(headers as Record<string, string>)
+    .map(([name, value]) => [name.toLowerCase(), String(value)])
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+/**
+ * The pool's key for one stream: equal keys share one connection.
+ *
+ * @example
+ * sourceKey({ url: 'https://x.dev/s', transport: 'fetch', method: 'GET', credentials: 'same-origin', body: null, headers: [], extra: [] });
+ */
+export function sourceKey(parts: KeyParts): string {
+  const body = typeof parts.body === 'string' ? parts.body : identity(parts.body);
+  return JSON.stringify([
+    identity(parts.transport),
+    parts.method,
+    parts.url,
+    parts.credentials,
+    body,
+    parts.headers.map(headerEntries),
+    parts.extra.map(identity),
+  ]);
+}
+
+/**
+ * A key for people: header names but never their values, the body's size but never its text.
+ *
+ * @example
+ * describeKey(parts); // 'POST https://x.dev/s · fetch · headers: authorization · body 12 chars'
+ */
+export function describeKey(parts: KeyParts): string {
+  const names = new Set<string>();
+  let dynamic = false;
+  for (const headers of parts.headers) {
+    if (typeof headers === 'function') dynamic = true;
+    else if (headers) for (const name of Object.keys(headers)) names.add(name.toLowerCase());
+  }
+  const bits = [
+    `${parts.method} ${parts.url}`,
+    typeof parts.transport === 'string' ? parts.transport : 'custom transport',
+  ];
+  if (parts.credentials !== 'same-origin') bits.push(`credentials: ${parts.credentials}`);
+  if (names.size > 0) bits.push(`headers: ${[...names].sort().join(', ')}`);
+  if (dynamic) bits.push('headers from a function');
+  if (typeof parts.body === 'string') bits.push(`body ${parts.body.length} chars`);
+  else if (parts.body) bits.push('body');
+  return bits.join(' · ');
+}

@@ -1,0 +1,327 @@
+import { Connection } from './connection';
+import { warnAboutConnectionLimit } from './connection-limit';
+import { createSourceHandle, type HandleHost, type SourceHandle } from './handles';
+import { describeKey, type KeyParts, sourceKey } from './key';
+import { createPlatform, type Platform } from './platform';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import { type NotifyMode, Scheduler } from './scheduler';
+import type { Transport } from './transport';
+import { createEventSourceTransport } from './transports/eventsource';
+import { createFetchTransport, type FetchTransportOptions } from './transports/fetch';
+import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
+
+/** How one stream is requested. Everything that changes who you are enters the pool's key. */
+export interface SourceInit {
+  /** `'auto'` (default): native `EventSource` where it exists and can express the request, else fetch. */
+  transport?: 'auto' | 'eventsource' | 'fetch' | Transport;
+  /** Fetch transport: static headers, or a function called before every attempt (fresh tokens). */
+  headers?: FetchTransportOptions['headers'];
+  /** Fetch transport; default `'GET'`. */
+  method?: string;
+  /** Fetch transport. */
+  body?: BodyInit | null;
+  /** `'include'` sends cookies cross-origin (`withCredentials` on a native EventSource). */
+  credentials?: RequestCredentials;
+  /** Fetch transport: your own `fetch`. */
+  fetch?: typeof fetch;
+  /** Native transport: your own `EventSource` constructor. */
+  EventSource?: typeof EventSource;
+  /** Native transport, opt-in: query parameter carrying the last id when a new EventSource is made. */
+  lastEventIdParam?: string;
+  /** Retry policy beyond the browser's own retry. */
+  retry?: RetryPolicy;
+  /** No bytes (heartbeats count) for this long counts as a drop. */
+  staleAfterMs?: number;
+  /** Close after the page was hidden `afterMs`; resume from the last id when it is visible again. */
+  pauseWhenHidden?: { afterMs: number };
+  /** Largest event accepted, in bytes; default 8 MiB. */
+  maxEventSize?: number;
+  /** Coalesce notifications per task (default) or per animation frame. */
+  notify?: NotifyMode;
+}
+
+/** Options of {@link createPool}: defaults for every source, plus the pool's own. */
+export interface PoolOptions extends Omit<SourceInit, 'method' | 'body'> {
+  /** How long a connection stays open after its last subscriber left; default 1000 ms. */
+  lingerMs?: number;
+  /** Replace platform seams (timers, clock, visibility, online state) — tests do. */
+  platform?: Platform;
+  /** Resolve relative URLs against this; default the page's URL. */
+  baseUrl?: string;
+  /** Connect where there is no `window` (Node scripts and tests). Default false: SSR stays inert. */
+  connectOnServer?: boolean;
+  /** Warn in development when many HTTP/1.1 streams share an origin; default true. */
+  warnings?: boolean;
+}
+
+/** One connection, as people need to see it. Never contains header values. */
+export interface ConnectionInspection {
+  readonly description: string;
+  readonly url: string;
+  readonly status: SourceSnapshot['status'];
+  readonly role: SourceRole;
+  readonly refs: number;
+  /** Subscriptions per event type. */
+  readonly subscribers: Readonly<Record<string, number>>;
+  readonly retry: RetryState;
+  readonly error: SSEError | null;
+  readonly lastEventId: string;
+  readonly events: number;
+  readonly bytes: number;
+  /** True while the last subscriber has left and the linger delay runs. */
+  readonly lingering: boolean;
+}
+
+/** Everything the pool holds. */
+export interface PoolInspection {
+  readonly connections: readonly ConnectionInspection[];
+}
+
+/** One set of shared connections: one per app, or one per SSR request. */
+export interface Pool {
+  /**
+   * The handle on one stream; the same key gives the same handle (`===`).
+   *
+   * @example
+   * const ticks = pool.source<{ tick: Tick }>('/api/ticker').event('tick');
+   */
+  source<Events extends EventMap = EventMap>(
+    url: string | URL,
+    init?: SourceInit,
+  ): SourceHandle<Events>;
+  /** A look inside: every connection, its refs, subscribers and retry state. */
+  inspect(): PoolInspection;
+  /** Calls `listener` (at most once per task) whenever the inspection may have changed. */
+  onInspect(listener: (inspection: PoolInspection) => void): () => void;
+  /** Closes every connection now and forgets them (logout, tests). */
+  dispose(): void;
+}
+
+const RESOLVED_RETRY = DEFAULT_RETRY;
+
+function resolveUrl(url: string | URL, options: PoolOptions, platform: Platform): string {
+  const base =
+    options.baseUrl ??
+    (globalThis as { location?: { href: string } }).location?.href ??
+    // On a server nothing connects; any base keeps relative URLs from throwing during SSR.
+    (platform.isServer ? 'http://localhost/' : undefined);
+  try {
+    return new URL(url, base).href;
+  } catch {
+    throw new TypeError(
+      `ssekit: cannot resolve "${String(url)}" to an absolute URL. Pass an absolute URL, or createPool({ baseUrl }).`,
+    );
+  }
+}
+
+function transportKind(init: SourceInit, native: boolean): 'eventsource' | 'fetch' | Transport {
+  const needsFetch = Boolean(init.headers || init.body || (init.method && init.method !== 'GET'));
+  const chosen = init.transport ?? 'auto';
+  if (chosen === 'eventsource' && needsFetch) {
+    throw new TypeError(
+      'ssekit: a native EventSource cannot send headers, a method or a body. Use transport: "fetch".',
+    );
+  }
+  if (chosen !== 'auto') return chosen;
+  return needsFetch || !native ? 'fetch' : 'eventsource';
+}
+
+/**
+ * Creates a pool: one connection per stream, shared by every subscriber, closed `lingerMs`
+ * after the last one leaves.
+ *
+ * @example
+ * const pool = createPool({ lingerMs: 1000, retry: { maxAttempts: 10 } });
+ * const off = pool.source('/api/ticker').event('tick').subscribe((s) => console.log(s.data));
+ */
+export function createPool(options: PoolOptions = {}): Pool {
+  const base = options.platform ?? createPlatform();
+  const platform: Platform = options.connectOnServer ? { ...base, isServer: false } : base;
+  const scheduler = new Scheduler(platform);
+  const lingerMs = options.lingerMs ?? 1000;
+  const connections = new Map<string, Connection>();
+  const handles = new Map<string, SourceHandle<any>>();
+  const configs = new Map<string, () => Connection>();
+  const inspectors = new Set<(inspection: PoolInspection) => void>();
+  const inspectFlush = {
+    flush(): void {
+      const inspection = pool.inspect();
+      for (const inspector of [...inspectors]) inspector(inspection);
+    },
+  };
+
+  const changed = (connection: Connection): void => {
+    if (inspectors.size > 0) scheduler.schedule(inspectFlush, 'task');
+    if (connection.snapshot.status === 'open' && options.warnings !== false) {
+      warnAboutConnectionLimit(connections.values());
+    }
+  };
+
+  const host: HandleHost = {
+    connectionOf: (key) => connections.get(key),
+    acquire(key) {
+      let connection = connections.get(key);
+      if (!connection) {
+        connection = configs.get(key)!();
+        connections.set(key, connection);
+      }
+      if (connection.lingerTimer !== undefined) {
+        // A subscriber came back inside the linger delay: same connection, no churn.
+        platform.clearTimeout(connection.lingerTimer);
+        connection.lingerTimer = undefined;
+      }
+      connection.refs++;
+      connection.start();
+      changed(connection);
+      return connection;
+    },
+    release(connection) {
+      if (--connection.refs > 0) return changed(connection);
+      const dispose = (): void => {
+        connection.lingerTimer = undefined;
+        connection.stop();
+        for (const [key, c] of connections) if (c === connection) connections.delete(key);
+        changed(connection);
+      };
+      // Grace period: StrictMode mounts twice and route changes unmount before they mount.
+      if (lingerMs <= 0) dispose();
+      else connection.lingerTimer = platform.setTimeout(dispose, lingerMs);
+      changed(connection);
+    },
+  };
+
+  const pool: Pool = {
+    source<Events extends EventMap>(
+      url: string | URL,
+      init: SourceInit = {},
+    ): SourceHandle<Events> {
+      const merged = { ...options, ...init, retry: { ...options.retry, ...init.retry } };
+      const href = resolveUrl(url, options, platform);
+      const kind = transportKind(
+        merged,
+        typeof (merged.EventSource ?? globalThis.EventSource) === 'function',
+      );
+      const credentials = merged.credentials ?? 'same-origin';
+      const parts: KeyParts = {
+        url: href,
+        transport: kind,
+        method: (merged.method ?? 'GET').toUpperCase(),
+        credentials,
+        body: merged.body ?? null,
+        headers: [options.headers, init.headers].filter(Boolean),
+        extra:
+          kind === 'fetch'
+            ? [merged.fetch]
+            : kind === 'eventsource'
+              ? [merged.EventSource, merged.lastEventIdParam]
+              : [],
+      };
+      const key = sourceKey(parts);
+      const existing = handles.get(key);
+      if (existing) return existing;
+
+      configs.set(key, () => {
+        const transport =
+          kind === 'fetch'
+            ? createFetchTransport({
+                headers: mergeHeaders(options.headers, init.headers),
+                method: parts.method,
+                body: merged.body ?? null,
+                credentials,
+                fetch: merged.fetch,
+                maxEventSize: merged.maxEventSize,
+              })
+            : kind === 'eventsource'
+              ? createEventSourceTransport({
+                  withCredentials: credentials === 'include',
+                  lastEventIdParam: merged.lastEventIdParam,
+                  EventSource: merged.EventSource,
+                })
+              : kind;
+        return new Connection({
+          url: href,
+          transport,
+          retry: { ...RESOLVED_RETRY, ...stripUndefined(merged.retry) },
+          staleAfterMs: merged.staleAfterMs,
+          pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
+          platform,
+          scheduler,
+          notify: merged.notify ?? 'task',
+          onChange: changed,
+        });
+      });
+      const handle = createSourceHandle<Events>(host, key, href, describeKey(parts));
+      handles.set(key, handle);
+      return handle;
+    },
+    inspect: () => ({
+      connections: [...connections.entries()].map(([key, c]) => {
+        const subscribers: Record<string, number> = {};
+        for (const [type, channels] of c.channels) {
+          subscribers[type] = channels.reduce((n, channel) => n + channel.refs, 0);
+        }
+        return {
+          description: handles.get(key)?.description ?? c.config.url,
+          url: c.config.url,
+          status: c.snapshot.status,
+          role: c.snapshot.role,
+          refs: c.refs,
+          subscribers,
+          retry: c.snapshot.retry,
+          error: c.snapshot.error,
+          lastEventId: c.snapshot.lastEventId,
+          events: c.events,
+          bytes: c.bytes,
+          lingering: c.lingerTimer !== undefined,
+        };
+      }),
+    }),
+    onInspect(listener) {
+      inspectors.add(listener);
+      return () => inspectors.delete(listener);
+    },
+    dispose() {
+      for (const connection of connections.values()) {
+        if (connection.lingerTimer !== undefined) platform.clearTimeout(connection.lingerTimer);
+        connection.lingerTimer = undefined;
+        connection.stop();
+      }
+      connections.clear();
+    },
+  };
+  return pool;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+type Headers = FetchTransportOptions['headers'];
+
+/** Pool headers first, the source's on top; functions are called per attempt. */
+function mergeHeaders(poolHeaders: Headers, sourceHeaders: Headers): Headers {
+  if (!poolHeaders || !sourceHeaders) return sourceHeaders ?? poolHeaders;
+  if (typeof poolHeaders !== 'function' && typeof sourceHeaders !== 'function') {
+    return { ...poolHeaders, ...sourceHeaders };
+  }
+  return async (context) => {
+    const read = (h: NonNullable<Headers>) => (typeof h === 'function' ? h(context) : h);
+    const [a, b] = await Promise.all([read(poolHeaders), read(sourceHeaders)]);
+    return { ...a, ...b };
+  };
+}
+
+let defaultPool: Pool | undefined;
+
+/**
+ * The pool used when no provider hands one down. Created on first use, and only in a browser:
+ * on a server every call gets a fresh inert pool, so no state is shared between requests.
+ *
+ * @example
+ * getDefaultPool().source('/api/ticker');
+ */
+export function getDefaultPool(): Pool {
+  if (typeof window === 'undefined') return createPool();
+  defaultPool ??= createPool();
+  return defaultPool;
+}
