@@ -86,3 +86,22 @@ export interface EventSnapshot<T> {
   /** The last `buffer` good values, oldest first; empty unless `buffer` was set. */
   readonly history: readonly T[];
 }
+
+/** The smallest observable: what every handle and every binding is built on. */
+export interface Readable<S> {
+  /** The current value; the same object until something changed. */
+  get(): S;
+  /** Calls `listener` on every change (never immediately). Returns an unsubscribe. */
+  listen(listener: (value: S) => void): () => void;
+  /** Calls `run` at once with the current value, then on every change: a Svelte store. */
+  subscribe(run: (value: S) => void): () => void;
+}
+
+/** Event type → payload type, e.g. `{ tick: { price: number } }`. */
+export type EventMap = Record<string, unknown>;
+
+/** An event as subscribers see it: the wire fields plus when it arrived. */
+export interface ReceivedEvent extends ServerSentEvent {
+  /** Epoch milliseconds. */
+  readonly receivedAt: number;
+}
