@@ -1,3 +1,12 @@
+export {
+  DISABLED_EVENT,
+  DISABLED_SOURCE,
+  type EventBindingOptions,
+  eventFor,
+  type SourceBindingOptions,
+  type SourceTarget,
+  sourceFor,
+} from './bindings';
 export { IDLE_SOURCE } from './connection';
 export { EMPTY_EVENT, type EventOptions, type ParseOption } from './event-channel';
 export type { EventData, EventHandle, SourceHandle } from './handles';

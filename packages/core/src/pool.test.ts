@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createPlatform, type Platform } from './platform';
 import { createPool, type PoolOptions } from './pool';
 import { createTestTransport } from './testing';
+import type { StandardSchemaV1 } from './standard-schema';
 import type { SourceSnapshot } from './types';
 
 const URL_A = 'https://example.test/stream';
@@ -299,7 +300,7 @@ describe('events', () => {
 
   it('keeps order through an async schema', async () => {
     const { pool, server } = setup();
-    const slow = {
+    const slow: StandardSchemaV1<unknown, number> = {
       '~standard': {
         version: 1 as const,
         vendor: 'test',
