@@ -1,4 +1,4 @@
-import { Connection } from './connection';
+import { type Connection, createConnection } from './connection';
 import { warnAboutConnectionLimit } from './connection-limit';
 import { createSourceHandle, type HandleHost, type SourceHandle } from './handles';
 import { describeKey, type KeyParts, sourceKey } from './key';
@@ -238,7 +238,7 @@ export function createPool(options: PoolOptions = {}): Pool {
                   EventSource: merged.EventSource,
                 })
               : kind;
-        return new Connection({
+        return createConnection({
           url: href,
           transport,
           retry: { ...RESOLVED_RETRY, ...stripUndefined(merged.retry) },

@@ -59,4 +59,10 @@ export interface TransportAttempt {
  *   request.signal.addEventListener('abort', () => source.close());
  * };
  */
-export type Transport = (request: TransportRequest, sink: TransportSink) => TransportAttempt | undefined;
+export type Transport = ((
+  request: TransportRequest,
+  sink: TransportSink,
+) => TransportAttempt | undefined) & {
+  /** Called once when the pool closes the connection for good (cross-tab: leave the election). */
+  release?(): void;
+};
