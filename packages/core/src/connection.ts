@@ -1,4 +1,4 @@
-import { EventChannel, type EventOptions } from './event-channel';
+import { createEventChannel, type EventChannel, type EventOptions } from './event-channel';
 import type { Platform } from './platform';
 import { backoffDelay, type RetryPolicy } from './retry';
 import type { NotifyMode, Scheduler } from './scheduler';
@@ -329,7 +329,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       const list = self.channels.get(type) ?? [];
       const found = list.find((c) => c.matches(options as EventOptions));
       if (found) return found as EventChannel<T>;
-      const created = new EventChannel<T>(type, options, scheduler, config.notify);
+      const created = createEventChannel<T>(type, options, scheduler, config.notify);
       const last = latest.get(type);
       if (last) created.seed(last.event, last.count);
       self.channels.set(type, [...list, created as EventChannel]);

@@ -43,10 +43,9 @@ function parseJson(event: ServerSentEvent): Outcome {
     try {
       outcome = { ok: true, value: JSON.parse(event.data) };
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
       outcome = failure(
         'parse',
-        `"${event.type}" event data is not valid JSON (${reason}). Send JSON, or read it with parse: 'text'.`,
+        `"${event.type}" event data is not valid JSON (${cause}). Send JSON, or read it with parse: 'text'.`,
         event,
       );
     }
@@ -80,77 +79,45 @@ function validated(outcome: StandardSchemaV1.Result<unknown>, event: ServerSentE
   );
 }
 
-/**
- * The state of one event type read one way (type + parse + schema + buffer) on one connection.
- * Each event is parsed and validated here once, however many subscribers read the result.
- */
-export class EventChannel<T = unknown> {
-  snapshot: EventSnapshot<T> = EMPTY_EVENT;
-  readonly listeners = new Set<(snapshot: EventSnapshot<T>) => void>();
-  readonly handlers = new Set<(data: T, event: ReceivedEvent) => void>();
-  private notified: EventSnapshot<T> = EMPTY_EVENT;
-  private queue: Promise<void> | undefined;
-
-  constructor(
-    readonly type: string,
-    readonly options: EventOptions<T>,
-    private readonly scheduler: Scheduler,
-    private readonly notifyMode: NotifyMode,
-  ) {}
-
+/** The state of one event type read one way (type + parse + schema + buffer) on one connection. */
+export interface EventChannel<T = unknown> {
+  readonly type: string;
+  readonly options: EventOptions<T>;
+  readonly snapshot: EventSnapshot<T>;
+  readonly listeners: Set<(snapshot: EventSnapshot<T>) => void>;
+  readonly handlers: Set<(data: T, event: ReceivedEvent) => void>;
   /** How many subscriptions (listeners and `on` handlers) keep this channel alive. */
-  get refs(): number {
-    return this.listeners.size + this.handlers.size;
-  }
-
+  readonly refs: number;
   /** True when `options` read events the same way as this channel. */
-  matches(options: EventOptions<unknown>): boolean {
-    const own = this.options;
-    return (
-      (own.parse ?? 'json') === (options.parse ?? 'json') &&
-      own.schema === options.schema &&
-      (own.buffer ?? 0) === (options.buffer ?? 0) &&
-      (own.notify ?? this.notifyMode) === (options.notify ?? this.notifyMode)
-    );
-  }
-
+  matches(options: EventOptions<unknown>): boolean;
   /** Takes one event. `count` is how many events of this type the connection has seen. */
-  push(event: ReceivedEvent, count: number): void {
-    // While an async schema validates, later events wait their turn so order holds.
-    const pending = this.queue
-      ? this.queue.then(() => this.apply(event, count))
-      : this.apply(event, count);
-    if (!pending) return;
-    this.queue = pending;
-    void pending.then(() => {
-      if (this.queue === pending) this.queue = undefined;
-    });
-  }
-
+  push(event: ReceivedEvent, count: number): void;
   /** A late subscriber starts from the latest event of its type, without a notification. */
-  seed(event: ReceivedEvent, count: number): void {
-    this.push(event, count);
-    this.notified = this.snapshot;
-  }
+  seed(event: ReceivedEvent, count: number): void;
+  flush(): void;
+}
 
-  flush(): void {
-    const snapshot = this.snapshot;
-    if (snapshot === this.notified) return;
-    this.notified = snapshot;
-    for (const listener of [...this.listeners]) listener(snapshot);
-  }
+/**
+ * Creates the state of one event type read one way. Each event is parsed and validated here
+ * once, however many subscribers read the result.
+ *
+ * @example
+ * const channel = createEventChannel('tick', { parse: 'json' }, scheduler, 'task');
+ */
+export function createEventChannel<T>(
+  type: string,
+  options: EventOptions<T>,
+  scheduler: Scheduler,
+  notifyMode: NotifyMode,
+): EventChannel<T> {
+  const { parse = 'json', schema, buffer = 0 } = options;
+  const notify = options.notify ?? notifyMode;
+  let snapshot: EventSnapshot<T> = EMPTY_EVENT;
+  let notified = snapshot;
+  // Set while an async schema validates: later events wait their turn so order holds.
+  let queue: Promise<void> | undefined;
 
-  private apply(event: ReceivedEvent, count: number): Promise<void> | undefined {
-    const outcome = this.read(event);
-    if (!(outcome instanceof Promise)) return void this.commit(event, count, outcome);
-    return outcome.then(
-      (o) => this.commit(event, count, o),
-      (cause: unknown) => this.commit(event, count, failure('validation', String(cause), event)),
-    );
-  }
-
-  private read(event: ReceivedEvent): Outcome | Promise<Outcome> {
-    const { parse = 'json', schema } = this.options;
+  const read = (event: ReceivedEvent): Outcome | Promise<Outcome> => {
     let parsed: Outcome;
     if (parse === 'json') parsed = parseJson(event);
     else if (parse === 'text') parsed = { ok: true, value: event.data };
@@ -158,8 +125,7 @@ export class EventChannel<T = unknown> {
       try {
         parsed = { ok: true, value: parse(event.data, event) };
       } catch (cause) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        parsed = failure('parse', `"${event.type}" event could not be parsed (${reason}).`, event);
+        parsed = failure('parse', `"${event.type}" event could not be parsed (${cause}).`, event);
       }
     }
     if (!parsed.ok || !schema) return parsed;
@@ -167,31 +133,73 @@ export class EventChannel<T = unknown> {
     return result instanceof Promise
       ? result.then((r) => validated(r, event))
       : validated(result, event);
-  }
+  };
 
-  private commit(event: ReceivedEvent, count: number, outcome: Outcome): void {
-    const previous = this.snapshot;
-    const base = {
+  const commit = (event: ReceivedEvent, count: number, outcome: Outcome): void => {
+    const previous = snapshot;
+    const value = outcome.ok ? (outcome.value as T) : previous.data;
+    snapshot = Object.freeze({
       raw: event.data,
       lastEventId: event.lastEventId,
       receivedAt: event.receivedAt,
       count,
-    };
-    if (outcome.ok) {
-      const value = outcome.value as T;
-      const size = this.options.buffer ?? 0;
-      const history = size > 0 ? [...previous.history, value].slice(-size) : previous.history;
-      this.snapshot = Object.freeze({ ...base, data: value, error: null, history });
-      for (const handler of [...this.handlers]) handler(value, event);
-    } else {
       // Keep the last good value: one bad event must not blank a widget.
-      this.snapshot = Object.freeze({
-        ...base,
-        data: previous.data,
-        error: outcome.error,
-        history: previous.history,
-      });
+      data: value,
+      error: outcome.ok ? null : outcome.error,
+      history:
+        outcome.ok && buffer > 0
+          ? [...previous.history, value as T].slice(-buffer)
+          : previous.history,
+    });
+    if (outcome.ok) for (const handler of [...self.handlers]) handler(value as T, event);
+    scheduler.schedule(self, notify);
+  };
+
+  const apply = (event: ReceivedEvent, count: number): Promise<void> | undefined => {
+    const outcome = read(event);
+    if (!(outcome instanceof Promise)) {
+      commit(event, count, outcome);
+      return undefined;
     }
-    this.scheduler.schedule(this, this.options.notify ?? this.notifyMode);
-  }
+    return outcome.then(
+      (o) => commit(event, count, o),
+      (cause: unknown) => commit(event, count, failure('validation', String(cause), event)),
+    );
+  };
+
+  const self: EventChannel<T> = {
+    type,
+    options,
+    get snapshot() {
+      return snapshot;
+    },
+    listeners: new Set(),
+    handlers: new Set(),
+    get refs() {
+      return self.listeners.size + self.handlers.size;
+    },
+    matches: (other) =>
+      parse === (other.parse ?? 'json') &&
+      schema === other.schema &&
+      buffer === (other.buffer ?? 0) &&
+      notify === (other.notify ?? notifyMode),
+    push(event, count) {
+      const pending = queue ? queue.then(() => apply(event, count)) : apply(event, count);
+      if (!pending) return;
+      queue = pending;
+      void pending.then(() => {
+        if (queue === pending) queue = undefined;
+      });
+    },
+    seed(event, count) {
+      self.push(event, count);
+      notified = snapshot;
+    },
+    flush() {
+      if (snapshot === notified) return;
+      notified = snapshot;
+      for (const listener of [...self.listeners]) listener(snapshot);
+    },
+  };
+  return self;
 }
