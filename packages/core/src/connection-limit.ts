@@ -4,15 +4,6 @@ import type { Connection } from './connection';
 const WARN_ABOVE = 4;
 const warnedOrigins = new Set<string>();
 
-function isProduction(): boolean {
-  try {
-    // Bundlers replace this expression; where nothing does, `process` may not exist.
-    return process.env.NODE_ENV === 'production';
-  } catch {
-    return false;
-  }
-}
-
 function protocolOf(url: string): string {
   const perf = (globalThis as { performance?: Performance }).performance;
   const entries = perf?.getEntriesByName?.(url, 'resource') as
@@ -22,14 +13,13 @@ function protocolOf(url: string): string {
 }
 
 /**
- * Warns once per origin, in development, when more than four streams to one origin are open over
+ * Warns once per origin (the pool calls it in development only) when more than four streams to one origin are open over
  * HTTP/1.1 (or an unknown protocol): the sixth request to that origin will wait.
  *
  * @example
  * warnAboutConnectionLimit(connections.values());
  */
 export function warnAboutConnectionLimit(connections: Iterable<Connection>): void {
-  if (isProduction()) return;
   const byOrigin = new Map<string, string[]>();
   for (const connection of connections) {
     if (connection.snapshot.status !== 'open') continue;

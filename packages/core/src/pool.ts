@@ -152,7 +152,14 @@ export function createPool(options: PoolOptions = {}): Pool {
 
   const changed = (connection: Connection): void => {
     if (inspectors.size > 0) scheduler.schedule(inspectFlush, 'task');
-    if (connection.snapshot.status === 'open' && options.warnings !== false) {
+    // Development only: bundlers replace NODE_ENV, and production builds drop the warning.
+    if (
+      // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+      // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+      process.env.NODE_ENV !== 'production' &&
+      connection.snapshot.status === 'open' &&
+      options.warnings !== false
+    ) {
       warnAboutConnectionLimit(connections.values());
     }
   };
