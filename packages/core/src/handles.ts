@@ -76,15 +76,6 @@ export interface HandleHost {
   release(connection: Connection): void;
 }
 
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
-}
-
 function listenThenRun<S>(handle: Readable<S>, run: (value: S) => void): () => void {
   // Listen first: a late subscriber's channel is seeded on listen, and `run` must see that value.
   const stop = handle.listen(run);
@@ -124,10 +115,13 @@ export function createSourceHandle<Events extends EventMap>(
     listen(listener) {
       const connection = host.acquire(key);
       connection.listeners.add(listener);
-      return once(() => {
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
         connection.listeners.delete(listener);
         host.release(connection);
-      });
+      };
     },
     subscribe: (run) => listenThenRun(handle, run),
     event: (type, options = {} as never) => eventHandle(type, options),
@@ -144,15 +138,20 @@ function createEventHandle<T>(
   type: string,
   options: EventOptions<T>,
 ): OwnedEventHandle<T> {
-  const join = <F>(set: (channel: EventChannel<T>) => Set<F>, fn: F): (() => void) => {
+  // One closure per subscription, no wrappers: idle subscriptions are what a dashboard holds most.
+  const join = <F>(handlers: boolean, fn: F): (() => void) => {
     const connection = host.acquire(key);
     const channel = connection.channel(type, options);
-    set(channel).add(fn);
-    return once(() => {
-      set(channel).delete(fn);
+    const set = (handlers ? channel.handlers : channel.listeners) as Set<F>;
+    set.add(fn);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      set.delete(fn);
       if (channel.refs === 0) connection.dropChannel(channel as EventChannel);
       host.release(connection);
-    });
+    };
   };
   const handle: OwnedEventHandle<T> = {
     type,
@@ -163,9 +162,9 @@ function createEventHandle<T>(
       const channel = channels?.find((c) => c.matches(options as EventOptions));
       return (channel?.snapshot as EventSnapshot<T> | undefined) ?? EMPTY_EVENT;
     },
-    listen: (listener) => join((c) => c.listeners, listener),
+    listen: (listener) => join(false, listener),
     subscribe: (run) => listenThenRun(handle, run),
-    on: (handler) => join((c) => c.handlers, handler),
+    on: (handler) => join(true, handler),
   };
   return handle;
 }
