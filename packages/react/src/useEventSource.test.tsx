@@ -1,0 +1,124 @@
+import { createPool, type Pool, type SourceTarget } from '@ssekit/core';
+import { createTestTransport, type TestTransport } from '@ssekit/core/testing';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SSEProvider } from './SSEProvider';
+import { type UseEventSourceResult, useEventSource } from './useEventSource';
+
+const URL_A = 'https://example.test/a';
+
+let server: TestTransport;
+let pool: Pool;
+const results: UseEventSourceResult[] = [];
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  server = createTestTransport();
+  // Deterministic backoff: the top of the jitter range.
+  pool = createPool({ transport: server.transport, retry: { initialDelayMs: 1000 } });
+  vi.spyOn(Math, 'random').mockReturnValue(0.999);
+  results.length = 0;
+});
+afterEach(() => {
+  cleanup();
+  pool.dispose();
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+const flush = (ms = 0) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+function Status({
+  target = URL_A,
+  tag = '',
+}: {
+  target?: SourceTarget;
+  tag?: string;
+}): ReactElement {
+  const source = useEventSource(target);
+  results.push(source);
+  return (
+    <div>
+      <p data-testid="status">{`${source.status}#${source.retry.attempt}@${source.lastEventId}${tag}`}</p>
+      <button type="button" onClick={source.reconnect}>
+        reconnect
+      </button>
+      <button type="button" onClick={source.close}>
+        close
+      </button>
+    </div>
+  );
+}
+
+const status = (): string | null => screen.getByTestId('status').textContent;
+
+describe('useEventSource', () => {
+  it('follows the stream: connecting, open, reconnecting with backoff, open again', async () => {
+    render(
+      <SSEProvider pool={pool}>
+        <Status />
+      </SSEProvider>,
+    );
+    expect(status()).toBe('connecting#0@');
+
+    server.current!.open();
+    server.current!.send({ n: 1 }, { type: 'tick', id: '7' });
+    await flush();
+    expect(status()).toBe('open#0@7');
+
+    server.current!.drop();
+    await flush();
+    expect(status()).toBe('reconnecting#1@7');
+    expect(results.at(-1)!.retry.delayMs).toBeGreaterThan(0);
+
+    await flush(results.at(-1)!.retry.delayMs!);
+    expect(server.connections).toHaveLength(2);
+    expect(server.current!.lastEventId).toBe('7');
+    server.current!.open();
+    await flush();
+    expect(status()).toBe('open#0@7');
+  });
+
+  it('reconnect() starts a new attempt from the last id; close() closes for good', async () => {
+    render(
+      <SSEProvider pool={pool}>
+        <Status />
+      </SSEProvider>,
+    );
+    server.current!.open();
+    server.current!.send('x', { type: 'tick', id: '3' });
+    await flush();
+
+    fireEvent.click(screen.getByText('reconnect'));
+    await flush();
+    expect(server.connections).toHaveLength(2);
+    expect(server.connections[0]!.aborted).toBe(true);
+    expect(server.current!.lastEventId).toBe('3');
+
+    fireEvent.click(screen.getByText('close'));
+    await flush(60_000);
+    expect(status()).toBe('closed#0@3');
+    expect(server.current).toBeUndefined();
+  });
+
+  it('keeps the returned object while nothing changed, and accepts a handle', async () => {
+    const handle = pool.source(URL_A);
+    const view = render(
+      <SSEProvider pool={pool}>
+        <Status target={handle} />
+      </SSEProvider>,
+    );
+    server.current!.open();
+    await flush();
+    view.rerender(
+      <SSEProvider pool={pool}>
+        <Status target={handle} tag="!" />
+      </SSEProvider>,
+    );
+    expect(status()).toBe('open#0@!');
+    // Same snapshot → same object: safe in effect dependencies.
+    expect(results.at(-1)).toBe(results.at(-2));
+    expect(server.connections).toHaveLength(1);
+  });
+});
