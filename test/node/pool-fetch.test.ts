@@ -31,9 +31,9 @@ describe('pool over fetch, real server', () => {
   it('shares one connection among 500 subscribers and parses each event once', async () => {
     makePool();
     const name = channel('share');
-    const ticks = pool.source(`${serverUrl}/sse/${name}?type=tick&count=5`).event<{ n: number }>(
-      'tick',
-    );
+    const ticks = pool
+      .source(`${serverUrl}/sse/${name}?type=tick&count=5`)
+      .event<{ n: number }>('tick');
     const seen = Array.from({ length: 1000 }, () => [] as number[]);
     const parse = vi.spyOn(JSON, 'parse');
     const offs = seen.map((list) => ticks.on((data) => list.push(data.n)));
@@ -140,7 +140,9 @@ describe('pool over fetch, real server', () => {
     const name = channel('auth');
     let token = 0;
     const url = `${serverUrl}/sse/${name}?count=2&dropAfter=1&dropTimes=1`;
-    const source = pool.source(url, { headers: async () => ({ Authorization: `Bearer t${++token}` }) });
+    const source = pool.source(url, {
+      headers: async () => ({ Authorization: `Bearer t${++token}` }),
+    });
     const other = pool.source(url, { headers: { Authorization: 'Bearer someone-else' } });
     expect(other).not.toBe(source);
     const seen: number[] = [];

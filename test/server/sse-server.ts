@@ -195,7 +195,9 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
     }
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end('<!doctype html><html><head><title>sse test server</title></head><body></body></html>');
+      res.end(
+        '<!doctype html><html><head><title>sse test server</title></head><body></body></html>',
+      );
       return;
     }
     if (path.startsWith('/stats/')) {
@@ -350,9 +352,7 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
     const interval = int(q.get('interval')) ?? 0;
     const countParam = q.get('count');
     const count =
-      countParam === 'inf' && interval > 0
-        ? MAX_COUNT
-        : Math.min(int(countParam) ?? 3, MAX_COUNT);
+      countParam === 'inf' && interval > 0 ? MAX_COUNT : Math.min(int(countParam) ?? 3, MAX_COUNT);
     const types = (q.get('types') ?? q.get('type') ?? 'message').split(',');
     const oversized = Math.min(int(q.get('oversized')) ?? 0, MAX_OVERSIZED);
     const invalidJson = int(q.get('invalidJson'));

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createPlatform, type Platform } from './platform';
 import { createPool, type PoolOptions } from './pool';
-import { createTestTransport } from './testing';
 import type { StandardSchemaV1 } from './standard-schema';
+import { createTestTransport } from './testing';
 import type { SourceSnapshot } from './types';
 
 const URL_A = 'https://example.test/stream';

@@ -1,11 +1,12 @@
 import { type Connection, createConnection } from './connection';
 import { warnAboutConnectionLimit } from './connection-limit';
+import type { CrossTabOptions, CrossTabTransportOptions } from './cross-tab';
 import { createSourceHandle, type HandleHost, type SourceHandle } from './handles';
 import { describeKey, type KeyParts, sourceKey } from './key';
 import { createPlatform, type Platform } from './platform';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { type NotifyMode, Scheduler } from './scheduler';
-import type { Transport } from './transport';
+import type { Transport, TransportAttempt } from './transport';
 import { createEventSourceTransport } from './transports/eventsource';
 import { createFetchTransport, type FetchTransportOptions } from './transports/fetch';
 import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
@@ -38,6 +39,12 @@ export interface SourceInit {
   maxEventSize?: number;
   /** Coalesce notifications per task (default) or per animation frame. */
   notify?: NotifyMode;
+  /**
+   * One connection for the whole browser instead of one per tab: the leader tab holds it and
+   * relays events to the others. Where Web Locks or BroadcastChannel are missing the source
+   * stays local. Headers from a function are shared only with a `scope` (who the stream is for).
+   */
+  crossTab?: boolean | CrossTabOptions;
 }
 
 /** Options of {@link createPool}: defaults for every source, plus the pool's own. */
@@ -191,7 +198,8 @@ export function createPool(options: PoolOptions = {}): Pool {
         changed(connection);
       };
       // Grace period: StrictMode mounts twice and route changes unmount before they mount.
-      if (lingerMs <= 0) dispose();
+      // A server never connects, so there is nothing to keep: no timer may outlive the request.
+      if (lingerMs <= 0 || platform.isServer) dispose();
       else connection.lingerTimer = platform.setTimeout(dispose, lingerMs);
       changed(connection);
     },
@@ -226,9 +234,10 @@ export function createPool(options: PoolOptions = {}): Pool {
       const key = sourceKey(parts);
       const existing = handles.get(key);
       if (existing) return existing;
+      const shared = crossTabKey(parts, options, init);
 
       configs.set(key, () => {
-        const transport =
+        const local =
           kind === 'fetch'
             ? createFetchTransport({
                 headers: mergeHeaders(options.headers, init.headers),
@@ -245,7 +254,14 @@ export function createPool(options: PoolOptions = {}): Pool {
                   EventSource: merged.EventSource,
                 })
               : kind;
-        return createConnection({
+        const transport = shared
+          ? shareAcrossTabs(local, shared.key, {
+              ...shared.options,
+              platform,
+              snapshot: () => connection.snapshot,
+            })
+          : local;
+        const connection = createConnection({
           url: href,
           transport,
           retry: { ...RESOLVED_RETRY, ...stripUndefined(merged.retry) },
@@ -256,6 +272,7 @@ export function createPool(options: PoolOptions = {}): Pool {
           notify: merged.notify ?? 'task',
           onChange: changed,
         });
+        return connection;
       });
       const handle = createSourceHandle<Events>(host, key, href, describeKey(parts));
       handles.set(key, handle);
@@ -301,6 +318,68 @@ export function createPool(options: PoolOptions = {}): Pool {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The name a source is shared under across tabs, or undefined when it stays local. A header
+ * function enters the pool key by its identity in this tab, which means nothing in another
+ * tab: such a source is shared only when the app says who the stream is for (`scope`).
+ */
+function crossTabKey(
+  parts: KeyParts,
+  options: PoolOptions,
+  init: SourceInit,
+): { key: string; options: CrossTabOptions } | undefined {
+  const chosen = init.crossTab ?? options.crossTab;
+  if (!chosen) return undefined;
+  // Pool options first, the source's on top (spreading `true` adds nothing).
+  const shared: CrossTabOptions = {
+    ...(options.crossTab as CrossTabOptions),
+    ...(chosen as CrossTabOptions),
+  };
+  const headers = parts.headers.map((h) => (typeof h === 'function' ? 'function' : h));
+  if (shared.scope === undefined && headers.includes('function')) {
+    // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+    // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+    if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
+      console.warn(
+        `ssekit: ${parts.url} is not shared across tabs: its headers come from a function. Pass crossTab: { scope: userId } to share it between tabs of the same user.`,
+      );
+    }
+    return undefined;
+  }
+  return { key: JSON.stringify([sourceKey({ ...parts, headers }), shared.scope]), options: shared };
+}
+
+/**
+ * Loads the cross-tab code on the first attempt of a shared source only, so apps that never
+ * share keep it out of their bundle. That first attempt waits for the module.
+ */
+function shareAcrossTabs(
+  inner: Transport,
+  key: string,
+  options: CrossTabTransportOptions,
+): Transport {
+  let ready: Transport | undefined;
+  let loading: Promise<unknown> | undefined;
+  const transport: Transport = (request, sink) => {
+    if (ready) return ready(request, sink);
+    loading ??= import('./cross-tab').then(
+      (module) => (ready = module.createCrossTabTransport(inner, key, options)),
+      () => (ready = inner), // the chunk failed to load: a local connection still works
+    );
+    const types = new Set(request.types);
+    let live: TransportAttempt | undefined;
+    void loading.then(() => {
+      if (!request.signal.aborted) live = ready!({ ...request, types }, sink);
+    });
+    return {
+      addType: (type) => (live ? live.addType?.(type) : types.add(type)),
+      removeType: (type) => (live ? live.removeType?.(type) : types.delete(type)),
+    };
+  };
+  transport.release = () => ready?.release?.();
+  return transport;
 }
 
 type Headers = FetchTransportOptions['headers'];
