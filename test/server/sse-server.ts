@@ -29,7 +29,7 @@
  * - `interval=MS`     delay between events (default 0: all at once).
  * - `retry=MS`        sends `retry: MS` first.
  * - `heartbeat=MS`    sends a `: ping` comment every MS.
- * - `dropAfter=N`     destroys the socket after N events on this connection (a network drop);
+ * - `dropAfter=N`     closes the socket after N events on this connection (a network drop);
  * - `dropMidEvent=N`  sends N whole events, then half of the next one, then destroys the socket;
  *   `dropTimes=N`     drop only the first N connections of the channel (default: every one).
  * - `status=CODE`     answers that status instead of a stream (204 has no body);
@@ -372,9 +372,14 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
       return `${type === 'message' ? '' : `event: ${type}\n`}id: ${n}\ndata: ${data}\n\n`;
     };
 
+    // A FIN, not a reset: a reset makes the client discard bytes it has not read yet, so the
+    // events written just before the drop would vanish instead of arriving and then breaking off.
     const drop = (): void => {
       channel.drops++;
-      res.destroy();
+      const socket = res.socket;
+      socket?.end();
+      const t = setTimeout(() => socket?.destroy(), 1000);
+      t.unref();
     };
 
     const start = /^\d+$/.test(lastEventId) ? Number(lastEventId) : 0;

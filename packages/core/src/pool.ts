@@ -1,14 +1,14 @@
 import { type Connection, createConnection } from './connection';
 import { warnAboutConnectionLimit } from './connection-limit';
-import type { CrossTabOptions, CrossTabTransportOptions } from './cross-tab';
+import type { CrossTabOptions } from './cross-tab';
 import { createSourceHandle, type HandleHost, type SourceHandle } from './handles';
-import { describeKey, type KeyParts, sourceKey } from './key';
+import { describeKey, sourceKey } from './key';
 import { createPlatform, type Platform } from './platform';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { type NotifyMode, Scheduler } from './scheduler';
-import type { Transport, TransportAttempt } from './transport';
-import { createEventSourceTransport } from './transports/eventsource';
-import { createFetchTransport, type FetchTransportOptions } from './transports/fetch';
+import { sourceTransport } from './source-transport';
+import type { Transport } from './transport';
+import type { FetchTransportOptions } from './transports/fetch';
 import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
 
 /** How one stream is requested. Everything that changes who you are enters the pool's key. */
@@ -104,8 +104,6 @@ export interface Pool {
   dispose(): void;
 }
 
-const RESOLVED_RETRY = DEFAULT_RETRY;
-
 function resolveUrl(url: string | URL, options: PoolOptions, platform: Platform): string {
   const base =
     options.baseUrl ??
@@ -119,18 +117,6 @@ function resolveUrl(url: string | URL, options: PoolOptions, platform: Platform)
       `ssekit: cannot resolve "${String(url)}" to an absolute URL. Pass an absolute URL, or createPool({ baseUrl }).`,
     );
   }
-}
-
-function transportKind(init: SourceInit, native: boolean): 'eventsource' | 'fetch' | Transport {
-  const needsFetch = Boolean(init.headers || init.body || (init.method && init.method !== 'GET'));
-  const chosen = init.transport ?? 'auto';
-  if (chosen === 'eventsource' && needsFetch) {
-    throw new TypeError(
-      'ssekit: a native EventSource cannot send headers, a method or a body. Use transport: "fetch".',
-    );
-  }
-  if (chosen !== 'auto') return chosen;
-  return needsFetch || !native ? 'fetch' : 'eventsource';
 }
 
 /**
@@ -210,61 +196,17 @@ export function createPool(options: PoolOptions = {}): Pool {
       url: string | URL,
       init: SourceInit = {},
     ): SourceHandle<Events> {
-      const merged = { ...options, ...init, retry: { ...options.retry, ...init.retry } };
       const href = resolveUrl(url, options, platform);
-      const kind = transportKind(
-        merged,
-        typeof (merged.EventSource ?? globalThis.EventSource) === 'function',
-      );
-      const credentials = merged.credentials ?? 'same-origin';
-      const parts: KeyParts = {
-        url: href,
-        transport: kind,
-        method: (merged.method ?? 'GET').toUpperCase(),
-        credentials,
-        body: merged.body ?? null,
-        headers: [options.headers, init.headers].filter(Boolean),
-        extra:
-          kind === 'fetch'
-            ? [merged.fetch]
-            : kind === 'eventsource'
-              ? [merged.EventSource, merged.lastEventIdParam]
-              : [],
-      };
+      const { parts, create } = sourceTransport(href, options, init, platform);
       const key = sourceKey(parts);
       const existing = handles.get(key);
       if (existing) return existing;
-      const shared = crossTabKey(parts, options, init);
-
+      const merged = { ...options, ...init };
       configs.set(key, () => {
-        const local =
-          kind === 'fetch'
-            ? createFetchTransport({
-                headers: mergeHeaders(options.headers, init.headers),
-                method: parts.method,
-                body: merged.body ?? null,
-                credentials,
-                fetch: merged.fetch,
-                maxEventSize: merged.maxEventSize,
-              })
-            : kind === 'eventsource'
-              ? createEventSourceTransport({
-                  withCredentials: credentials === 'include',
-                  lastEventIdParam: merged.lastEventIdParam,
-                  EventSource: merged.EventSource,
-                })
-              : kind;
-        const transport = shared
-          ? shareAcrossTabs(local, shared.key, {
-              ...shared.options,
-              platform,
-              snapshot: () => connection.snapshot,
-            })
-          : local;
-        const connection = createConnection({
+        const connection: Connection = createConnection({
           url: href,
-          transport,
-          retry: { ...RESOLVED_RETRY, ...stripUndefined(merged.retry) },
+          transport: create(() => connection.snapshot),
+          retry: { ...DEFAULT_RETRY, ...stripUndefined({ ...options.retry, ...init.retry }) },
           staleAfterMs: merged.staleAfterMs,
           pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
           platform,
@@ -318,83 +260,6 @@ export function createPool(options: PoolOptions = {}): Pool {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * The name a source is shared under across tabs, or undefined when it stays local. A header
- * function enters the pool key by its identity in this tab, which means nothing in another
- * tab: such a source is shared only when the app says who the stream is for (`scope`).
- */
-function crossTabKey(
-  parts: KeyParts,
-  options: PoolOptions,
-  init: SourceInit,
-): { key: string; options: CrossTabOptions } | undefined {
-  const chosen = init.crossTab ?? options.crossTab;
-  if (!chosen) return undefined;
-  // Pool options first, the source's on top (spreading `true` adds nothing).
-  const shared: CrossTabOptions = {
-    ...(options.crossTab as CrossTabOptions),
-    ...(chosen as CrossTabOptions),
-  };
-  const headers = parts.headers.map((h) => (typeof h === 'function' ? 'function' : h));
-  if (shared.scope === undefined && headers.includes('function')) {
-    // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
-    // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
-    if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
-      console.warn(
-        `ssekit: ${parts.url} is not shared across tabs: its headers come from a function. Pass crossTab: { scope: userId } to share it between tabs of the same user.`,
-      );
-    }
-    return undefined;
-  }
-  return { key: JSON.stringify([sourceKey({ ...parts, headers }), shared.scope]), options: shared };
-}
-
-/**
- * Loads the cross-tab code on the first attempt of a shared source only, so apps that never
- * share keep it out of their bundle. That first attempt waits for the module.
- */
-function shareAcrossTabs(
-  inner: Transport,
-  key: string,
-  options: CrossTabTransportOptions,
-): Transport {
-  let ready: Transport | undefined;
-  let loading: Promise<unknown> | undefined;
-  const transport: Transport = (request, sink) => {
-    if (ready) return ready(request, sink);
-    loading ??= import('./cross-tab').then(
-      (module) => (ready = module.createCrossTabTransport(inner, key, options)),
-      () => (ready = inner), // the chunk failed to load: a local connection still works
-    );
-    const types = new Set(request.types);
-    let live: TransportAttempt | undefined;
-    void loading.then(() => {
-      if (!request.signal.aborted) live = ready!({ ...request, types }, sink);
-    });
-    return {
-      addType: (type) => (live ? live.addType?.(type) : types.add(type)),
-      removeType: (type) => (live ? live.removeType?.(type) : types.delete(type)),
-    };
-  };
-  transport.release = () => ready?.release?.();
-  return transport;
-}
-
-type Headers = FetchTransportOptions['headers'];
-
-/** Pool headers first, the source's on top; functions are called per attempt. */
-function mergeHeaders(poolHeaders: Headers, sourceHeaders: Headers): Headers {
-  if (!poolHeaders || !sourceHeaders) return sourceHeaders ?? poolHeaders;
-  if (typeof poolHeaders !== 'function' && typeof sourceHeaders !== 'function') {
-    return { ...poolHeaders, ...sourceHeaders };
-  }
-  return async (context) => {
-    const read = (h: NonNullable<Headers>) => (typeof h === 'function' ? h(context) : h);
-    const [a, b] = await Promise.all([read(poolHeaders), read(sourceHeaders)]);
-    return { ...a, ...b };
-  };
 }
 
 let defaultPool: Pool | undefined;
