@@ -11,6 +11,7 @@ const src = (pkg: string, file = 'index.ts') =>
 // Tests run against the sources, so no build is needed to iterate.
 const alias = [
   { find: /^@ssekit\/core\/testing$/, replacement: src('core', 'testing.ts') },
+  { find: /^@ssekit\/core\/fetch$/, replacement: src('core', 'fetch.ts') },
   { find: /^@ssekit\/core\/cross-tab$/, replacement: src('core', 'cross-tab.ts') },
   { find: /^@ssekit\/core$/, replacement: src('core') },
   { find: /^@ssekit\/react$/, replacement: src('react') },

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts', 'src/cross-tab.ts'],
+  entry: ['src/index.ts', 'src/fetch.ts', 'src/testing.ts', 'src/cross-tab.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

@@ -2,9 +2,10 @@
  * Bundle-size measurement shared by the budget tests and `pnpm bench`: what an app pays for an
  * import, minified, gzipped, in production, with frameworks left out.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildResult, build, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 
 const root = join(import.meta.dirname, '../..');
 /** The workspace packages, by directory name. */
@@ -13,6 +14,35 @@ const frameworks = ['react', 'react-dom', 'vue', 'svelte', '@preact/signals-core
 
 /** Minified + gzipped bytes of what an app pays for `code` (lazy chunks excluded), in production. */
 export async function gzipSize(code: string, external: string[] = []): Promise<number> {
+  const { result, seen } = await bundle(code, external);
+  let total = 0;
+  for (const file of result.outputFiles) {
+    if (seen.has(file.path)) total += gzipSync(file.contents, { level: 9 }).length;
+  }
+  return total;
+}
+
+/**
+ * The minified code an app gets for `code`, without lazily loaded chunks.
+ *
+ * @example
+ * expect(await bundleText(`export { createPool } from '@ssekit/core';`)).not.toContain('BroadcastChannel');
+ */
+export async function bundleText(code: string, external: string[] = []): Promise<string> {
+  const { result, seen } = await bundle(code, external);
+  return result.outputFiles
+    .filter((f) => seen.has(f.path))
+    .map((f) => f.text)
+    .join('\n');
+}
+
+async function bundle(
+  code: string,
+  external: string[],
+): Promise<{
+  result: BuildResult & { metafile: Metafile; outputFiles: OutputFile[] };
+  seen: Set<string>;
+}> {
   const result = await build({
     stdin: { contents: code, resolveDir: root, loader: 'js' },
     bundle: true,
@@ -26,13 +56,7 @@ export async function gzipSize(code: string, external: string[] = []): Promise<n
     conditions: ['svelte', 'browser'],
     define: { 'process.env.NODE_ENV': '"production"' },
     external: [...frameworks, 'svelte/*', ...external],
-    // Resolve the packages as users do: through their package.json exports, to dist.
-    alias: Object.fromEntries(
-      packages
-        .map((pkg) => `@ssekit/${pkg}`)
-        .filter((name) => !external.includes(name))
-        .map((name) => [name, `./packages/${name.slice('@ssekit/'.length)}`]),
-    ),
+    plugins: [workspacePackages(external)],
     logLevel: 'silent',
   });
   // The entry and the chunks it imports statically; a dynamic import() is paid only when used.
@@ -40,18 +64,31 @@ export async function gzipSize(code: string, external: string[] = []): Promise<n
   const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint !== undefined);
   const seen = new Set<string>();
   const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
+    // Metafile paths are relative to the working directory; output files are absolute.
+    if (seen.has(resolve(file))) return;
+    seen.add(resolve(file));
     for (const imported of outputs[file]?.imports ?? []) {
       if (imported.kind === 'import-statement' && imported.path in outputs) visit(imported.path);
     }
   };
   if (entry) visit(entry);
-  let total = 0;
-  for (const file of result.outputFiles) {
-    // Metafile paths are relative to the working directory; output files are absolute.
-    const key = Object.keys(outputs).find((o) => resolve(o) === file.path);
-    if (key && seen.has(key)) total += gzipSync(file.contents, { level: 9 }).length;
-  }
-  return total;
+  return { result, seen };
+}
+
+/** Resolves `@ssekit/*` as users get it: through each package's `exports`, to its dist. */
+function workspacePackages(external: string[]): Plugin {
+  return {
+    name: 'workspace-packages',
+    setup(build) {
+      build.onResolve({ filter: /^@ssekit\// }, ({ path }) => {
+        const [, name = '', sub = ''] = /^@ssekit\/([^/]+)(\/.*)?$/.exec(path) ?? [];
+        if (external.includes(`@ssekit/${name}`)) return { path, external: true };
+        const dir = join(root, 'packages', name);
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+        const target = manifest.exports[`.${sub}`];
+        const file = typeof target === 'string' ? target : (target.svelte ?? target.default);
+        return { path: join(dir, file) };
+      });
+    },
+  };
 }

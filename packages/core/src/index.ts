@@ -10,11 +10,6 @@ export {
 export { IDLE_SOURCE } from './connection';
 export { EMPTY_EVENT, type EventOptions, type ParseOption } from './event-channel';
 export type { EventData, EventHandle, SourceHandle } from './handles';
-export {
-  createEventStreamParser,
-  type EventStreamParser,
-  type EventStreamParserOptions,
-} from './parser';
 export { createPlatform, type Platform } from './platform';
 export {
   type ConnectionInspection,
@@ -39,5 +34,5 @@ export {
   createEventSourceTransport,
   type EventSourceTransportOptions,
 } from './transports/eventsource';
-export { createFetchTransport, type FetchTransportOptions } from './transports/fetch';
+export type { FetchTransportOptions } from './transports/fetch';
 export type * from './types';

@@ -70,7 +70,7 @@ export function sourceTransport(
     }
     // The fetch transport and its parser load on first use: native-only apps never pay for them.
     return lazyTransport(() =>
-      import('./transports/fetch').then((module) =>
+      import('./fetch').then((module) =>
         module.createFetchTransport({
           headers: mergeHeaders(options.headers, init.headers),
           method: parts.method,
