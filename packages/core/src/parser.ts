@@ -1,0 +1,306 @@
+import type { ServerSentEvent, SSEError } from './types';
+
+/**
+ * What {@link createEventStreamParser} reports to.
+ *
+ * @example
+ * const options: EventStreamParserOptions = { onEvent: (event) => console.log(event.data) };
+ */
+export interface EventStreamParserOptions {
+  /** One dispatched event. */
+  onEvent(event: ServerSentEvent): void;
+  /** The stream sent `retry:` with a valid number of milliseconds. */
+  onRetry?(ms: number): void;
+  /** A comment line (`: ping` heartbeats), without the colon and one leading space. */
+  onComment?(text: string): void;
+  /** An event larger than `maxEventSize` was dropped (kind `oversized`); parsing goes on. */
+  onError?(error: SSEError): void;
+  /** The last event id of a resumed stream, carried by events until the stream sends an `id:`. */
+  lastEventId?: string;
+  /**
+   * The largest event `data` kept, in UTF-16 code units (what `event.data.length` counts);
+   * default 8 MiB. A larger event is reported to `onError` and dropped without being buffered.
+   */
+  maxEventSize?: number;
+}
+
+/**
+ * A streaming parser: feed it chunks as they arrive, call `end()` when the stream ends.
+ *
+ * @example
+ * const parser: EventStreamParser = createEventStreamParser({ onEvent: console.log });
+ * for await (const chunk of response.body) parser.feed(chunk);
+ * parser.end();
+ */
+export interface EventStreamParser {
+  /** Parses a chunk of UTF-8 bytes (or already decoded text); chunks may split anything. */
+  feed(chunk: Uint8Array | string): void;
+  /** The stream ended: drops an unfinished event. The parser can then parse a new stream. */
+  end(): void;
+}
+
+const LF = 10;
+const COLON = 58;
+const SPACE = 32;
+const STREAM = { stream: true };
+
+// ignoreBOM keeps a U+FEFF in the text: only the one at the very start of the stream goes.
+const decoder = (): TextDecoder => new TextDecoder('utf-8', { ignoreBOM: true });
+// Decoding whole characters without `stream` keeps no state, so every parser shares one.
+let oneShot: TextDecoder | undefined;
+
+// Where a field value starts: one space after the colon is part of the syntax.
+const valueAt = (s: string, i: number, end: number): number =>
+  i < end && s.charCodeAt(i) === SPACE ? i + 1 : i;
+
+/**
+ * Parses `text/event-stream` bytes exactly as the WHATWG HTML "interpreting an event stream"
+ * rules say, in time linear in the input however it is chunked.
+ *
+ * @example
+ * const parser = createEventStreamParser({ onEvent: (event) => console.log(event.type, event.data) });
+ * parser.feed(new TextEncoder().encode('event: tick\ndata: {"n":1}\n\n'));
+ * parser.end();
+ */
+export function createEventStreamParser(options: EventStreamParserOptions): EventStreamParser {
+  const { onEvent, onRetry, onComment, onError } = options;
+  const maxEventSize = options.maxEventSize ?? 8 * 1024 * 1024;
+  // No line of an event we keep is longer: `data: ` and the data.
+  const maxLine = maxEventSize + 6;
+  // Node's one-shot decode is several times faster than its streaming mode on ASCII, slower on
+  // other text: ASCII goes one-shot (a split character waits in `carry`), the rest streams.
+  let streaming: TextDecoder | undefined;
+  let ascii = true;
+  // The first bytes of a character split across chunks, while decoding one-shot.
+  let carry: Uint8Array | undefined;
+  let lastEventId = options.lastEventId ?? '';
+  let data = '';
+  let hasData = false;
+  let type = '';
+  let seenType = '';
+  let oversized = false;
+  let started = false;
+  // The previous chunk ended in CR: an LF starting this one completes a CRLF, not a blank line.
+  let afterCR = false;
+  // The start of a line split across chunks. Appending makes a rope that is only read (and
+  // so flattened) once the line ends: linear however many chunks the line spans.
+  let pending = '';
+  // The rest of a line too long to keep is being skipped.
+  let skipping = false;
+
+  const dropEvent = (): void => {
+    if (!oversized) {
+      oversized = true;
+      onError?.({
+        kind: 'oversized',
+        message: `An event's data exceeded maxEventSize (${maxEventSize} characters) and was dropped; raise maxEventSize if such events are expected.`,
+      });
+    }
+    data = '';
+    hasData = false;
+  };
+
+  const dispatch = (): void => {
+    const event = hasData && !oversized ? { type: type || 'message', data, lastEventId } : null;
+    // Reset before calling out, so a throwing listener leaves the parser consistent.
+    data = '';
+    hasData = false;
+    type = '';
+    oversized = false;
+    if (event) onEvent(event);
+  };
+
+  const appendData = (s: string, value: number, end: number): void => {
+    if (oversized) return;
+    if ((hasData ? data.length + 1 : 0) + end - value > maxEventSize) {
+      dropEvent();
+      return;
+    }
+    data = hasData ? `${data}\n${s.slice(value, end)}` : s.slice(value, end);
+    hasData = true;
+  };
+
+  const setType = (s: string, value: number, end: number): void => {
+    // A repeated type reuses the same string instead of allocating a new one per event.
+    let same = end - value === seenType.length;
+    for (let i = 0; same && i < end - value; i++) {
+      same = s.charCodeAt(value + i) === seenType.charCodeAt(i);
+    }
+    if (!same) seenType = s.slice(value, end);
+    type = seenType;
+  };
+
+  const setId = (s: string, value: number, end: number): void => {
+    // An id containing NUL is ignored.
+    for (let i = value; i < end; i++) if (!s.charCodeAt(i)) return;
+    lastEventId = s.slice(value, end);
+  };
+
+  // One non-empty line, `s[start, end)`. Data lines, the most frequent, are recognised by
+  // their first characters; the function stays small enough for the engine to inline it.
+  const line = (s: string, start: number, end: number): void => {
+    if (end - start > maxLine) {
+      dropEvent();
+    } else if (
+      s.charCodeAt(start) === 100 &&
+      s.charCodeAt(start + 1) === 97 &&
+      s.charCodeAt(start + 2) === 116 &&
+      s.charCodeAt(start + 3) === 97 &&
+      s.charCodeAt(start + 4) === COLON
+    ) {
+      appendData(s, valueAt(s, start + 5, end), end);
+    } else {
+      field(s, start, end);
+    }
+  };
+
+  // Any other line: comments, `event:` and `id:` by their first characters, then the rest.
+  const field = (s: string, start: number, end: number): void => {
+    const c = s.charCodeAt(start);
+    if (c === COLON) {
+      onComment?.(s.slice(valueAt(s, start + 1, end), end));
+    } else if (
+      c === 101 &&
+      s.charCodeAt(start + 1) === 118 &&
+      s.charCodeAt(start + 2) === 101 &&
+      s.charCodeAt(start + 3) === 110 &&
+      s.charCodeAt(start + 4) === 116 &&
+      s.charCodeAt(start + 5) === COLON
+    ) {
+      setType(s, valueAt(s, start + 6, end), end);
+    } else if (c === 105 && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
+      setId(s, valueAt(s, start + 3, end), end);
+    } else {
+      otherLine(s, start, end);
+    }
+  };
+
+  // Rare lines: retry, unknown fields, a field name without a colon.
+  const otherLine = (s: string, start: number, end: number): void => {
+    let colon = start;
+    while (colon < end && s.charCodeAt(colon) !== COLON) colon++;
+    const name = s.slice(start, colon);
+    const value = colon < end ? valueAt(s, colon + 1, end) : end;
+    if (name === 'data') appendData(s, value, end);
+    else if (name === 'event') setType(s, value, end);
+    else if (name === 'id') setId(s, value, end);
+    else if (name === 'retry' && value < end && onRetry) {
+      for (let i = value; i < end; i++) {
+        const digit = s.charCodeAt(i);
+        if (digit < 48 || digit > 57) return;
+      }
+      onRetry(Number(s.slice(value, end)));
+    }
+  };
+
+  const text = (s: string): void => {
+    const length = s.length;
+    if (!length) return;
+    let pos = 0;
+    if (!started) {
+      started = true;
+      if (s.charCodeAt(0) === 0xfeff) pos = 1;
+    }
+    if (afterCR) {
+      afterCR = false;
+      if (s.charCodeAt(pos) === LF) pos++;
+    }
+    // Each search result is kept until passed, so every character is scanned once per kind
+    // (and a stream without CR scans for it once per chunk).
+    let lf = s.indexOf('\n', pos);
+    let cr = s.indexOf('\r', pos);
+    while (lf !== -1 || cr !== -1) {
+      const eol = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      if (skipping) {
+        skipping = false;
+      } else if (pending) {
+        const joined = pending + s.slice(pos, eol);
+        pending = '';
+        line(joined, 0, joined.length);
+      } else if (pos === eol) {
+        dispatch();
+      } else {
+        line(s, pos, eol);
+      }
+      pos = eol + 1;
+      if (eol === lf) {
+        // The usual end of an event, `\n\n`, dispatches without another turn of the loop.
+        if (pos < length && s.charCodeAt(pos) === LF) {
+          dispatch();
+          pos++;
+        }
+        lf = s.indexOf('\n', pos);
+      } else {
+        if (pos === length) {
+          afterCR = true;
+        } else if (s.charCodeAt(pos) === LF) {
+          pos++;
+          lf = s.indexOf('\n', pos);
+        }
+        cr = s.indexOf('\r', pos);
+      }
+    }
+    if (pos < length && !skipping) {
+      if (pending.length + length - pos > maxLine) {
+        // Too long to be part of an event we would keep: stop buffering it at all.
+        pending = '';
+        skipping = true;
+        dropEvent();
+      } else {
+        pending += pos ? s.slice(pos) : s;
+      }
+    }
+  };
+
+  const bytes = (chunk: Uint8Array): void => {
+    if (!ascii) {
+      const decoded = streaming!.decode(chunk, STREAM);
+      // Back to one-shot decodes after a plain ASCII chunk, which leaves nothing held back.
+      ascii = decoded.length === chunk.length && chunk[chunk.length - 1]! < 0x80;
+      text(decoded);
+      return;
+    }
+    if (carry) {
+      const joined = new Uint8Array(carry.length + chunk.length);
+      joined.set(carry);
+      joined.set(chunk, carry.length);
+      chunk = joined;
+      carry = undefined;
+    }
+    const length = chunk.length;
+    let cut = length;
+    if (chunk[length - 1]! >= 0x80) {
+      let i = length - 1;
+      while (i > length - 4 && i > 0 && (chunk[i]! & 0xc0) === 0x80) i--;
+      const lead = chunk[i]!;
+      if (i + (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1) > length) cut = i;
+    }
+    oneShot ??= decoder();
+    const decoded = oneShot.decode(cut < length ? chunk.subarray(0, cut) : chunk);
+    text(decoded);
+    if (decoded.length !== cut) {
+      // Not ASCII: from now on the streaming decoder, which takes over the split character.
+      ascii = false;
+      streaming ??= decoder();
+      if (cut < length) text(streaming.decode(chunk.subarray(cut), STREAM));
+    } else if (cut < length) {
+      carry = chunk.slice(cut);
+    }
+  };
+
+  return {
+    feed: (chunk) => {
+      if (typeof chunk === 'string') text(chunk);
+      else bytes(chunk);
+    },
+    end: () => {
+      // Whatever is still buffered belongs to an unfinished line or event: the spec drops it.
+      streaming?.decode();
+      ascii = true;
+      carry = undefined;
+      pending = '';
+      skipping = afterCR = started = oversized = hasData = false;
+      data = type = '';
+    },
+  };
+}
