@@ -41,7 +41,11 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/core/src/**/*.test.ts', 'test/node/**/*.test.ts'],
+          include: [
+            'packages/core/src/**/*.test.ts',
+            'test/node/**/*.test.ts',
+            'test/budgets/**/*.test.ts',
+          ],
           globalSetup: ['test/server/global-setup.ts'],
         },
       },
@@ -76,6 +80,17 @@ export default defineConfig({
           name: 'ssr',
           environment: 'node',
           include: ['test/ssr/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Drives the built Storybook (`pnpm playground:build`) in Chromium through playwright-core.
+          name: 'playground',
+          environment: 'node',
+          include: ['test/playground/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,0 +1,261 @@
+/**
+ * The playground, end to end: the built Storybook (`pnpm playground:build`) and the demo SSE
+ * server on one origin, every story opened in real Chromium.
+ *
+ * Conventions the stories keep: each marks live data with one `data-testid="live"` element once
+ * it has rendered data from the demo server, and the inspector (`data-testid="inspector"`) sits
+ * under every story. Stories whose id contains `unpooled` open native EventSources on purpose.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DemoStats, DemoStreamName } from '../../stories/demo-server/payloads';
+import { type PreviewServer, startPreviewServer } from '../../stories/demo-server/preview';
+
+interface IndexEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly name: string;
+  readonly type: 'story' | 'docs';
+}
+
+const STATIC_DIR = fileURLToPath(new URL('../../storybook-static/', import.meta.url));
+const SCREENSHOT = fileURLToPath(new URL('../../docs/playground.png', import.meta.url));
+const DASHBOARD = 'react-dashboard--twelve-widgets-one-stream';
+// Waits on conditions in the page, never fixed sleeps; generous for a busy 2-core machine.
+const POLL = { timeout: 10_000 };
+
+function readStories(): IndexEntry[] {
+  const file = `${STATIC_DIR}index.json`;
+  if (!existsSync(file)) {
+    throw new Error(
+      `${file} is missing: run \`pnpm playground:build\` first (\`pnpm test\` does).`,
+    );
+  }
+  const index = JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, IndexEntry> };
+  return Object.values(index.entries).filter((entry) => entry.type === 'story');
+}
+
+// Read at collection time, so each story is its own test.
+const stories = readStories();
+
+let preview: PreviewServer;
+let browser: Browser;
+
+const stats = async (): Promise<DemoStats> =>
+  (await (await fetch(`${preview.url}/demo/stats`)).json()) as DemoStats;
+
+const streamNames = (s: DemoStats): DemoStreamName[] => Object.keys(s.streams) as DemoStreamName[];
+
+/** Connections each stream accepted between two readings of `/demo/stats`. */
+function opened(before: DemoStats, after: DemoStats): Partial<Record<DemoStreamName, number>> {
+  const result: Partial<Record<DemoStreamName, number>> = {};
+  for (const name of streamNames(after)) {
+    const n = after.streams[name].connections - before.streams[name].connections;
+    if (n > 0) result[name] = n;
+  }
+  return result;
+}
+
+/** The story used the demo server, and (unless it is the unpooled demo) each stream once. */
+async function expectEachStreamOnce(id: string, before: DemoStats): Promise<void> {
+  const counts = opened(before, await stats());
+  expect(Object.keys(counts).length).toBeGreaterThan(0);
+  if (id.includes('unpooled')) return;
+  for (const [stream, n] of Object.entries(counts)) {
+    expect({ stream, connections: n }).toEqual({ stream, connections: 1 });
+  }
+}
+
+const openStreams = async (): Promise<number> =>
+  Object.values((await stats()).streams).reduce((n, s) => n + s.open, 0);
+
+beforeAll(async () => {
+  preview = await startPreviewServer({ port: 0, host: '127.0.0.1', dir: STATIC_DIR });
+  // A missing Chromium fails here: the playground test is never skipped.
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await preview?.close();
+});
+
+/** Opens one story in a fresh browser context, collecting console errors and page errors. */
+async function openStory(
+  id: string,
+): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${preview.url}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`);
+  return { page, errors, close: () => context.close() };
+}
+
+/** A check beyond "live data, no errors, one connection per stream", where a story promises more. */
+interface ExtraCheck {
+  run(page: Page): Promise<void>;
+  /** The check breaks the stream on purpose, so failed requests in the console are expected. */
+  readonly injectsFaults?: boolean;
+}
+
+/** Every dashboard: twelve widgets, and the inspector shows them on one connection. */
+async function oneConnectionTwelveSubscribers(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.getByTestId('inspector').locator('strong').textContent(), POLL)
+    .toBe('Pool inspector: 1 connection, 12 event subscribers');
+  await expect.poll(() => page.getByTestId('widget').count(), POLL).toBe(12);
+}
+
+const extraChecks: Record<string, ExtraCheck> = {
+  'vue--dashboard': { run: oneConnectionTwelveSubscribers },
+  'svelte--dashboard': { run: oneConnectionTwelveSubscribers },
+  'preact-signals--dashboard': { run: oneConnectionTwelveSubscribers },
+  [DASHBOARD]: {
+    async run(page) {
+      await oneConnectionTwelveSubscribers(page);
+      // Rates need two samples and sparklines a few points: wait, so the screenshot shows real figures.
+      await expect
+        .poll(() => page.locator('polyline').first().getAttribute('points'), POLL)
+        .toMatch(/^(\S+ ){11,}/);
+      await expect
+        .poll(() => page.getByTestId('rate').first().textContent(), POLL)
+        .toMatch(/^\d+\.\d$/);
+      await mkdir(dirname(SCREENSHOT), { recursive: true });
+      // A short viewport, so the full-page shot is as tall as the story and its inspector.
+      await page.setViewportSize({ width: 1200, height: 400 });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    },
+  },
+
+  'react-six-connection-limit--pooled': {
+    async run(page) {
+      // The plain fetch answers while eight widgets stream.
+      const ping = page.getByTestId('ping');
+      await expect.poll(() => ping.getAttribute('data-ms'), POLL).toMatch(/^\d+$/);
+      expect(Number(await ping.getAttribute('data-ms'))).toBeLessThan(5000);
+      await expect
+        .poll(() => page.locator('[data-testid="limit-widget"][data-status="open"]').count(), POLL)
+        .toBe(8);
+    },
+  },
+
+  'react-six-connection-limit--unpooled': {
+    async run(page) {
+      // Six EventSources take every connection the browser allows: two wait, and so does fetch.
+      await vi.waitFor(async () => expect((await stats()).streams.ticker.open).toBe(6), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      await expect
+        .poll(() => page.locator('[data-testid="limit-widget"][data-status="open"]').count(), POLL)
+        .toBe(6);
+      await expect
+        .poll(() => page.getByTestId('ping').getAttribute('data-state'), POLL)
+        .toBe('stalled');
+    },
+  },
+
+  'react-typed-events--schema-validation': {
+    async run(page) {
+      const rejected = page.getByTestId('validation-error');
+      const latest = page.getByTestId('latest-error');
+      const count = async (): Promise<number> =>
+        Number.parseInt((await page.getByTestId('count').textContent()) ?? '', 10);
+      expect(await rejected.textContent()).toBe('—');
+      await page.getByRole('button', { name: 'Send a payload that fails the schema' }).click();
+      await expect.poll(() => rejected.textContent(), POLL).toMatch(/^validation: celsius: /);
+      // The stream carries on: more events arrive and the next good one clears the error.
+      const after = await count();
+      await expect.poll(count, POLL).toBeGreaterThan(after);
+      await expect.poll(() => latest.textContent(), POLL).toBe('—');
+      expect(await page.locator('.pill').first().getAttribute('data-status')).toBe('open');
+    },
+  },
+
+  'react-fault-lab--lab': {
+    injectsFaults: true,
+    async run(page) {
+      // A dropped connection resumes from Last-Event-ID: no event lost, none twice.
+      const inOrder = page.getByTestId('ids-in-order');
+      const seen = async (): Promise<number> =>
+        Number.parseInt((await inOrder.textContent()) ?? '', 10) || 0;
+      await expect.poll(seen, POLL).toBeGreaterThanOrEqual(2);
+      const chatBefore = (await stats()).streams.chat.connections;
+      await page.getByRole('button', { name: 'Drop the connection' }).click();
+      await vi.waitFor(
+        async () => expect((await stats()).streams.chat.connections).toBe(chatBefore + 1),
+        { timeout: 10_000, interval: 100 },
+      );
+      const afterDrop = await seen();
+      await expect.poll(seen, POLL).toBeGreaterThan(afterDrop + 1);
+      expect(await inOrder.textContent()).toMatch(/^\d+ ids, no gaps, no duplicates$/);
+      expect(await page.locator('.pill').first().getAttribute('data-status')).toBe('open');
+    },
+  },
+};
+
+describe('playground', () => {
+  it('has the React stories, the unpooled demo and ticker + dashboard for every framework', () => {
+    const ids = stories.map((s) => s.id);
+    expect(ids.filter((id) => id.startsWith('react-')).length).toBeGreaterThanOrEqual(8);
+    expect(ids).toContain(DASHBOARD);
+    expect(ids.some((id) => id.includes('unpooled'))).toBe(true);
+    for (const framework of ['vue', 'svelte', 'preact-signals']) {
+      expect(ids).toEqual(
+        expect.arrayContaining([`${framework}--ticker`, `${framework}--dashboard`]),
+      );
+    }
+  });
+
+  it.each(stories.map((s) => s.id))(
+    '%s shows live data, logs no error and opens each stream once',
+    async (id) => {
+      // Start from a quiet server, so every connection counted below belongs to this story.
+      await vi.waitFor(async () => expect(await openStreams()).toBe(0), {
+        timeout: 10_000,
+        interval: 50,
+      });
+      const before = await stats();
+      const story = await openStory(id);
+      try {
+        await story.page.getByTestId('live').waitFor({ timeout: 20_000 });
+        await expect.poll(() => story.page.getByTestId('inspector').count(), POLL).toBe(1);
+        await expectEachStreamOnce(id, before);
+        expect(story.errors).toEqual([]);
+
+        const extra = extraChecks[id];
+        if (extra) {
+          await extra.run(story.page);
+          // Injected faults reconnect on purpose and make the browser log failed requests.
+          if (!extra.injectsFaults) {
+            // Seconds later still one connection per stream: no churn after the linger delay.
+            await expectEachStreamOnce(id, before);
+            expect(story.errors).toEqual([]);
+          }
+        }
+      } finally {
+        await story.close();
+      }
+    },
+  );
+});
