@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DemoStats, DemoStreamName } from '../../stories/demo-server/payloads';
 import { type PreviewServer, startPreviewServer } from '../../stories/demo-server/preview';
@@ -25,6 +25,7 @@ interface IndexEntry {
 const STATIC_DIR = fileURLToPath(new URL('../../storybook-static/', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../../docs/playground.png', import.meta.url));
 const DASHBOARD = 'react-dashboard--twelve-widgets-one-stream';
+const CROSS_TAB = 'react-cross-tab--shared';
 // Waits on conditions in the page, never fixed sleeps; generous for a busy 2-core machine.
 const POLL = { timeout: 10_000 };
 
@@ -96,20 +97,40 @@ afterAll(async () => {
   await preview?.close();
 });
 
-/** Opens one story in a fresh browser context, collecting console errors and page errors. */
-async function openStory(
-  id: string,
-): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+/** Opens one story in a new page (a tab) of `context`, collecting console errors and page errors. */
+async function openTab(context: BrowserContext, id: string, errors: string[]): Promise<Page> {
   const page = await context.newPage();
-  const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${preview.url}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`);
+  return page;
+}
+
+const newContext = (): Promise<BrowserContext> =>
+  browser.newContext({ viewport: { width: 1280, height: 900 } });
+
+/** Opens one story in a fresh browser context, collecting console errors and page errors. */
+async function openStory(
+  id: string,
+): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+  const context = await newContext();
+  const errors: string[] = [];
+  const page = await openTab(context, id, errors);
   return { page, errors, close: () => context.close() };
 }
+
+/** Waits for a server with no stream open, so every connection counted next belongs to one test. */
+const quietServer = (): Promise<void> =>
+  vi.waitFor(async () => expect(await openStreams()).toBe(0), { timeout: 10_000, interval: 50 });
+
+/** The cross-tab story's role in this tab, as it shows it. */
+const roleIn = (page: Page): Promise<string | null> =>
+  page.getByTestId('role').getAttribute('data-role');
+
+const lastEventIdIn = async (page: Page): Promise<number> =>
+  Number.parseInt((await page.getByTestId('last-event-id').textContent()) ?? '', 10) || 0;
 
 /** A check beyond "live data, no errors, one connection per stream", where a story promises more. */
 interface ExtraCheck {
@@ -140,10 +161,20 @@ const extraChecks: Record<string, ExtraCheck> = {
       await expect
         .poll(() => page.getByTestId('rate').first().textContent(), POLL)
         .toMatch(/^\d+\.\d$/);
+      // The README's picture is refreshed on request (`pnpm playground:screenshot`), so a test
+      // run never rewrites a tracked file.
+      if (process.env.SSEKIT_SCREENSHOT !== '1') return;
       await mkdir(dirname(SCREENSHOT), { recursive: true });
       // A short viewport, so the full-page shot is as tall as the story and its inspector.
       await page.setViewportSize({ width: 1200, height: 400 });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    },
+  },
+
+  [CROSS_TAB]: {
+    async run(page) {
+      // Alone in its browser, the tab leads: sharing is on (not `local`) and costs nothing.
+      await expect.poll(() => roleIn(page), POLL).toBe('leader');
     },
   },
 
@@ -230,11 +261,7 @@ describe('playground', () => {
   it.each(stories.map((s) => s.id))(
     '%s shows live data, logs no error and opens each stream once',
     async (id) => {
-      // Start from a quiet server, so every connection counted below belongs to this story.
-      await vi.waitFor(async () => expect(await openStreams()).toBe(0), {
-        timeout: 10_000,
-        interval: 50,
-      });
+      await quietServer();
       const before = await stats();
       const story = await openStory(id);
       try {
@@ -258,4 +285,64 @@ describe('playground', () => {
       }
     },
   );
+
+  it(`${CROSS_TAB} in two tabs: one connection, one leader; when the leader closes the follower takes over`, async () => {
+    expect(stories.map((s) => s.id)).toContain(CROSS_TAB);
+    await quietServer();
+    const before = (await stats()).streams.ticker.connections;
+    const ticker = async (): Promise<{ connections: number; open: number }> => {
+      const { connections, open } = (await stats()).streams.ticker;
+      return { connections: connections - before, open };
+    };
+    // Two pages of one context are two tabs of one browser profile: they share locks and channels.
+    const context = await newContext();
+    const errors: string[] = [];
+    try {
+      const tabs = [
+        await openTab(context, CROSS_TAB, errors),
+        await openTab(context, CROSS_TAB, errors),
+      ];
+      for (const tab of tabs) await tab.getByTestId('live').waitFor({ timeout: 20_000 });
+      await expect
+        .poll(async () => (await Promise.all(tabs.map(roleIn))).sort(), POLL)
+        .toEqual(['follower', 'leader']);
+      const leaderIndex = (await roleIn(tabs[0]!)) === 'leader' ? 0 : 1;
+      const leader = tabs[leaderIndex]!;
+      const follower = tabs[1 - leaderIndex]!;
+      // The follower receives events although the server only ever saw one connection.
+      const followed = await lastEventIdIn(follower);
+      await expect.poll(() => lastEventIdIn(follower), POLL).toBeGreaterThan(followed);
+      expect(await ticker()).toEqual({ connections: 1, open: 1 });
+      expect(errors).toEqual([]);
+
+      // The streams the follower's tab asks the server for: none until it leads.
+      const requested: URL[] = [];
+      follower.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname === '/demo/ticker') requested.push(url);
+      });
+      await leader.close();
+      await expect.poll(() => roleIn(follower), { timeout: 5000 }).toBe('leader');
+      const tookOver = await lastEventIdIn(follower);
+      await expect.poll(() => lastEventIdIn(follower), POLL).toBeGreaterThan(tookOver + 5);
+      // The closed tab's connection is gone and the new leader's is the only one.
+      await vi.waitFor(async () => expect(await ticker()).toEqual({ connections: 2, open: 1 }), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      // It resumed from the last id it had shown (the story's pool sends it as `?lastEventId=`),
+      // so the server replayed what came in between: the tab's ids have no gap.
+      expect(requested).toHaveLength(1);
+      const resumedFrom = Number(requested[0]?.searchParams.get('lastEventId'));
+      expect(resumedFrom).toBeGreaterThan(followed);
+      expect(resumedFrom).toBeLessThanOrEqual(tookOver);
+      expect(await follower.getByTestId('continuity').getAttribute('data-jumps')).toBe('0');
+      expect(await follower.getByTestId('inspector').locator('strong').textContent()).toMatch(
+        /^Pool inspector: 1 connection,/,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
