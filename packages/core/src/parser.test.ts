@@ -71,6 +71,12 @@ describe('createEventStreamParser', () => {
     ]);
   });
 
+  it('tells apart event types of the same length', () => {
+    expect(
+      parse('event: tick\ndata: 1\n\nevent: tock\ndata: 2\n\nevent: tick\ndata: 3\n\n').events,
+    ).toEqual([message('1', '', 'tick'), message('2', '', 'tock'), message('3', '', 'tick')]);
+  });
+
   it('joins multiple data lines with a line feed and drops the final one', () => {
     expect(parse('data: a\ndata:\ndata: b\n\n').events).toEqual([message('a\n\nb')]);
   });
@@ -223,7 +229,8 @@ describe('createEventStreamParser', () => {
     });
 
     it('treats a line without a colon as a field with an empty value', () => {
-      const parsed = parse('event\ndata\ndata\nid\n\n', { lastEventId: 'seed' });
+      const parsed = parse('event: a\nevent\ndata\ndata\nid\n\n', { lastEventId: 'seed' });
+      // `event` alone resets the type set just before, `id` alone the last event id.
       expect(parsed.events).toEqual([message('\n', '')]);
     });
 
@@ -281,6 +288,14 @@ describe('createEventStreamParser', () => {
       expect(parsed.errors[0]?.message).toMatch(/raise maxEventSize/);
     });
 
+    it('applies the limit to a single data line, with or without the space', () => {
+      const parsed = parse('data:0123456789X\n\ndata: 0123456789X\n\ndata:0123456789\n\n', {
+        maxEventSize: 10,
+      });
+      expect(parsed.events).toEqual([message('0123456789')]);
+      expect(parsed.errors).toHaveLength(2);
+    });
+
     it('keeps an event of exactly maxEventSize characters', () => {
       const parsed = parse('data: 12345\ndata: 6789\n\n', { maxEventSize: 10 });
       expect(parsed.events).toEqual([message('12345\n6789')]);
@@ -321,6 +336,95 @@ describe('createEventStreamParser', () => {
       });
       expect(parsed.events).toEqual([message('ok')]);
       expect(parsed.errors).toHaveLength(2);
+    });
+  });
+
+  describe('long lines', () => {
+    const long = `id: 1\ndata: ${'é😀abc€'.repeat(700)}\ndata: ${'x'.repeat(3000)}\n\ndata: after\r\n\r\n`;
+    const bytes = encoder.encode(long);
+    const expected = parseChunks([long]);
+
+    it('keeps a long multi-byte line whole however it is chunked', () => {
+      let seed = 11;
+      const random = (): number => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      // Tiny drips (held as bytes) mixed with bigger chunks (decoded at once), so a long line
+      // goes back and forth between the two, including mid-character.
+      const sizes = [1, 2, 3, 5, 7, 16, 64, 65, 100, 1400];
+      for (let round = 0; round < 30; round++) {
+        const chunks: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; ) {
+          const size = sizes[Math.floor(random() * sizes.length)]!;
+          chunks.push(bytes.subarray(i, i + size));
+          i += size;
+        }
+        expect(parseChunks(chunks)).toEqual(expected);
+      }
+      expect(expected.events.map((event) => event.data.length)).toEqual([7 * 700 + 1 + 3000, 5]);
+      expect(parseChunks(inSlices(bytes, 16))).toEqual(expected);
+    });
+
+    it('keeps a character split just as a long line starts being held', () => {
+      const text = `data: ${'x'.repeat(2000)}é${'y'.repeat(40)}\n\n`;
+      const bytes = encoder.encode(text);
+      const lead = bytes.indexOf(0xc3);
+      const chunks = [bytes.subarray(0, lead + 1), ...inSlices(bytes.subarray(lead + 1), 16)];
+      expect(parseChunks(chunks).events).toEqual([
+        message(`${'x'.repeat(2000)}é${'y'.repeat(40)}`),
+      ]);
+    });
+
+    it('forgets a held line at the end of the stream', () => {
+      const events: ServerSentEvent[] = [];
+      const parser = createEventStreamParser({ onEvent: (event) => events.push(event) });
+      for (const chunk of inSlices(encoder.encode(`data: ${'x'.repeat(3000)}`), 16)) {
+        parser.feed(chunk);
+      }
+      parser.end();
+      for (const chunk of inSlices(encoder.encode('data: b\n\n'), 16)) parser.feed(chunk);
+      expect(events).toEqual([message('b')]);
+    });
+
+    it('forgets a character cut off at the end of a big chunk when the stream ends', () => {
+      const events: ServerSentEvent[] = [];
+      const parser = createEventStreamParser({ onEvent: (event) => events.push(event) });
+      parser.feed(encoder.encode('data: é\n\n'));
+      const cut = encoder.encode(`data: ${'x'.repeat(100)}é`);
+      parser.feed(cut.subarray(0, cut.length - 1));
+      parser.end();
+      for (const text of ['data: ü\n\n', 'data: b\n\n']) parser.feed(encoder.encode(text));
+      expect(events).toEqual([message('é'), message('ü'), message('b')]);
+    });
+
+    it('applies maxEventSize exactly to a long line dripped in small chunks', () => {
+      const exact = `data: ${'é'.repeat(2000)}\n\n`;
+      const over = `data: ${'é'.repeat(2001)}\n\n`;
+      const parsed = parseChunks(inSlices(encoder.encode(exact + over + exact), 16), {
+        maxEventSize: 2000,
+      });
+      expect(parsed.events.map((event) => event.data.length)).toEqual([2000, 2000]);
+      expect(parsed.errors).toHaveLength(1);
+    });
+
+    it.each([
+      ['ASCII', 'x'],
+      ['other text', 'é'],
+    ])('stops holding a dripped %s line once it is certainly too long', (_name, char) => {
+      const errors: SSEError[] = [];
+      const events: ServerSentEvent[] = [];
+      const parser = createEventStreamParser({
+        maxEventSize: 2000,
+        onEvent: (event) => events.push(event),
+        onError: (error) => errors.push(error),
+      });
+      for (const chunk of inSlices(encoder.encode(`data: ${char.repeat(20_000)}`), 16)) {
+        parser.feed(chunk);
+      }
+      expect(errors.map((error) => error.kind)).toEqual(['oversized']);
+      for (const chunk of inSlices(encoder.encode('xxx\n\ndata: next\n\n'), 16)) parser.feed(chunk);
+      expect(events).toEqual([message('next')]);
     });
   });
 

@@ -33,21 +33,33 @@ export interface EventStreamParserOptions {
  * parser.end();
  */
 export interface EventStreamParser {
-  /** Parses a chunk of UTF-8 bytes (or already decoded text); chunks may split anything. */
+  /** Parses UTF-8 bytes or text (one kind per stream); a chunk may end anywhere. */
   feed(chunk: Uint8Array | string): void;
   /** The stream ended: drops an unfinished event. The parser can then parse a new stream. */
   end(): void;
 }
 
 const LF = 10;
+const CR = 13;
 const COLON = 58;
 const SPACE = 32;
 const STREAM = { stream: true };
+const EMPTY = new Uint8Array(0);
 
 // ignoreBOM keeps a U+FEFF in the text: only the one at the very start of the stream goes.
 const decoder = (): TextDecoder => new TextDecoder('utf-8', { ignoreBOM: true });
 // Decoding whole characters without `stream` keeps no state, so every parser shares one.
 let oneShot: TextDecoder | undefined;
+
+const DIGITS = /^\d+$/;
+
+// Whether a `data:` field starts at `i`.
+const isData = (s: string, i: number): boolean =>
+  s.charCodeAt(i) === 100 &&
+  s.charCodeAt(i + 1) === 97 &&
+  s.charCodeAt(i + 2) === 116 &&
+  s.charCodeAt(i + 3) === 97 &&
+  s.charCodeAt(i + 4) === COLON;
 
 // Where a field value starts: one space after the colon is part of the syntax.
 const valueAt = (s: string, i: number, end: number): number =>
@@ -73,11 +85,14 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
   let ascii = true;
   // The first bytes of a character split across chunks, while decoding one-shot.
   let carry: Uint8Array | undefined;
+  // Small chunks held undecoded until a line end arrives: a long event dripped in small chunks
+  // then costs one decode and about one byte per byte, not a string per chunk.
+  let held = EMPTY;
+  let heldSize = 0;
   let lastEventId = options.lastEventId ?? '';
   let data = '';
   let hasData = false;
   let type = '';
-  let seenType = '';
   let oversized = false;
   let started = false;
   // The previous chunk ended in CR: an LF starting this one completes a CRLF, not a blank line.
@@ -93,7 +108,7 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
       oversized = true;
       onError?.({
         kind: 'oversized',
-        message: `An event's data exceeded maxEventSize (${maxEventSize} characters) and was dropped; raise maxEventSize if such events are expected.`,
+        message: `Event data over maxEventSize (${maxEventSize} characters) was dropped: raise maxEventSize to keep such events.`,
       });
     }
     data = '';
@@ -120,16 +135,6 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
     hasData = true;
   };
 
-  const setType = (s: string, value: number, end: number): void => {
-    // A repeated type reuses the same string instead of allocating a new one per event.
-    let same = end - value === seenType.length;
-    for (let i = 0; same && i < end - value; i++) {
-      same = s.charCodeAt(value + i) === seenType.charCodeAt(i);
-    }
-    if (!same) seenType = s.slice(value, end);
-    type = seenType;
-  };
-
   const setId = (s: string, value: number, end: number): void => {
     // An id containing NUL is ignored.
     for (let i = value; i < end; i++) if (!s.charCodeAt(i)) return;
@@ -141,13 +146,7 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
   const line = (s: string, start: number, end: number): void => {
     if (end - start > maxLine) {
       dropEvent();
-    } else if (
-      s.charCodeAt(start) === 100 &&
-      s.charCodeAt(start + 1) === 97 &&
-      s.charCodeAt(start + 2) === 116 &&
-      s.charCodeAt(start + 3) === 97 &&
-      s.charCodeAt(start + 4) === COLON
-    ) {
+    } else if (isData(s, start)) {
       appendData(s, valueAt(s, start + 5, end), end);
     } else {
       field(s, start, end);
@@ -167,7 +166,7 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
       s.charCodeAt(start + 4) === 116 &&
       s.charCodeAt(start + 5) === COLON
     ) {
-      setType(s, valueAt(s, start + 6, end), end);
+      type = s.slice(valueAt(s, start + 6, end), end);
     } else if (c === 105 && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
       setId(s, valueAt(s, start + 3, end), end);
     } else {
@@ -182,15 +181,9 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
     const name = s.slice(start, colon);
     const value = colon < end ? valueAt(s, colon + 1, end) : end;
     if (name === 'data') appendData(s, value, end);
-    else if (name === 'event') setType(s, value, end);
+    else if (name === 'event') type = s.slice(value, end);
     else if (name === 'id') setId(s, value, end);
-    else if (name === 'retry' && value < end && onRetry) {
-      for (let i = value; i < end; i++) {
-        const digit = s.charCodeAt(i);
-        if (digit < 48 || digit > 57) return;
-      }
-      onRetry(Number(s.slice(value, end)));
-    }
+    else if (name === 'retry' && DIGITS.test(s.slice(value, end))) onRetry?.(+s.slice(value, end));
   };
 
   const text = (s: string): void => {
@@ -219,6 +212,25 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
         line(joined, 0, joined.length);
       } else if (pos === eol) {
         dispatch();
+      } else if (
+        // The most common event, a lone `data:` line then a blank line, skips the buffers.
+        !hasData &&
+        !oversized &&
+        eol === lf &&
+        s.charCodeAt(eol + 1) === LF &&
+        eol - pos - 5 <= maxEventSize &&
+        isData(s, pos)
+      ) {
+        const event = {
+          type: type || 'message',
+          data: s.slice(valueAt(s, pos + 5, eol), eol),
+          lastEventId,
+        };
+        type = '';
+        pos = eol + 2;
+        lf = s.indexOf('\n', pos);
+        onEvent(event);
+        continue;
       } else {
         line(s, pos, eol);
       }
@@ -252,40 +264,66 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
     }
   };
 
+  // Appends `chunk` to the held bytes, growing the buffer geometrically.
+  const hold = (chunk: Uint8Array): void => {
+    if (heldSize + chunk.length > held.length) {
+      const grown = new Uint8Array(Math.max(4096, (heldSize + chunk.length) * 2));
+      grown.set(held.subarray(0, heldSize));
+      held = grown;
+    }
+    held.set(chunk, heldSize);
+    heldSize += chunk.length;
+  };
+
   const bytes = (chunk: Uint8Array): void => {
-    if (!ascii) {
+    // Small chunks wait for a line end while a long line goes on, or while the text is not
+    // ASCII: fewer, bigger decodes, and no string per chunk. A UTF-16 code unit takes at most
+    // 3 bytes: beyond that a line is certainly too long, and is decoded to be dropped.
+    const small =
+      chunk.length <= 64 &&
+      (heldSize || !ascii || pending.length > 1024) &&
+      pending.length + heldSize / 3 <= maxLine;
+    if (small || heldSize || carry) {
+      // A carried character start goes first.
+      if (carry) hold(carry);
+      carry = undefined;
+      hold(chunk);
+      if (small) {
+        let end = 0;
+        while (end < chunk.length && chunk[end] !== LF && chunk[end] !== CR) end++;
+        if (end === chunk.length) return;
+      }
+      chunk = held.subarray(0, heldSize);
+      heldSize = 0;
+    }
+    if (ascii) {
+      const length = chunk.length;
+      let cut = length;
+      if (chunk[length - 1]! >= 0x80) {
+        let i = length - 1;
+        while (i > length - 4 && i > 0 && (chunk[i]! & 0xc0) === 0x80) i--;
+        const lead = chunk[i]!;
+        if (i + (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1) > length) cut = i;
+      }
+      oneShot ??= decoder();
+      const decoded = oneShot.decode(cut < length ? chunk.subarray(0, cut) : chunk);
+      text(decoded);
+      if (decoded.length !== cut) {
+        // Not ASCII: from now on the streaming decoder, which takes over the split character.
+        ascii = false;
+        streaming ??= decoder();
+        if (cut < length) text(streaming.decode(chunk.subarray(cut), STREAM));
+      } else if (cut < length) {
+        carry = chunk.slice(cut);
+      }
+    } else {
       const decoded = streaming!.decode(chunk, STREAM);
       // Back to one-shot decodes after a plain ASCII chunk, which leaves nothing held back.
       ascii = decoded.length === chunk.length && chunk[chunk.length - 1]! < 0x80;
       text(decoded);
-      return;
     }
-    if (carry) {
-      const joined = new Uint8Array(carry.length + chunk.length);
-      joined.set(carry);
-      joined.set(chunk, carry.length);
-      chunk = joined;
-      carry = undefined;
-    }
-    const length = chunk.length;
-    let cut = length;
-    if (chunk[length - 1]! >= 0x80) {
-      let i = length - 1;
-      while (i > length - 4 && i > 0 && (chunk[i]! & 0xc0) === 0x80) i--;
-      const lead = chunk[i]!;
-      if (i + (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1) > length) cut = i;
-    }
-    oneShot ??= decoder();
-    const decoded = oneShot.decode(cut < length ? chunk.subarray(0, cut) : chunk);
-    text(decoded);
-    if (decoded.length !== cut) {
-      // Not ASCII: from now on the streaming decoder, which takes over the split character.
-      ascii = false;
-      streaming ??= decoder();
-      if (cut < length) text(streaming.decode(chunk.subarray(cut), STREAM));
-    } else if (cut < length) {
-      carry = chunk.slice(cut);
-    }
+    // Let a buffer grown by a huge line go.
+    if (held.length > 262144) held = EMPTY;
   };
 
   return {
@@ -298,6 +336,8 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
       streaming?.decode();
       ascii = true;
       carry = undefined;
+      heldSize = 0;
+      held = EMPTY;
       pending = '';
       skipping = afterCR = started = oversized = hasData = false;
       data = type = '';

@@ -67,7 +67,7 @@ async function attempt(
     try {
       headers = await requestHeaders(options, lastEventId);
     } catch (error) {
-      return fail(`${(error as Error).message}; the attempt counts as a network failure.`);
+      return fail((error as Error).message);
     }
     if (signal.aborted) return;
 
@@ -86,15 +86,14 @@ async function attempt(
       if (status === 204) {
         fail('HTTP 204: the server asked clients not to reconnect.', { kind: 'stopped', status });
       } else if (!response.ok) {
-        const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
         fail(`HTTP ${status}: ${httpHint(status)}`, {
           kind: 'http',
           status,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
         });
       } else {
         fail(
-          `Expected Content-Type ${EVENT_STREAM}, got ${type ? `"${type.slice(0, 100)}"` : 'none'}: check the URL and the Content-Type the server sends.`,
+          `Got Content-Type ${type ? `"${type.slice(0, 100)}"` : 'none'}, not ${EVENT_STREAM}: check the URL and the server's Content-Type.`,
           { kind: 'content-type', status },
         );
       }
@@ -121,7 +120,7 @@ async function attempt(
       }
     }
     parser.end();
-    fail('The server ended the stream (to stop clients from reconnecting, it answers HTTP 204).');
+    fail('The server ended the stream (HTTP 204 would stop reconnects).');
   } catch (error) {
     // Node puts the reason (ECONNREFUSED, a reset, a TLS error) in `cause`.
     const { message, cause } = error as { message?: string; cause?: { message?: string } };
@@ -155,7 +154,7 @@ async function requestHeaders(
     } catch {
       // The runtime's own message may quote the value, which can be a secret.
       throw new Error(
-        `Header "${name.slice(0, 64)}" has an invalid name or value (not shown): look for line breaks or non-Latin-1 characters`,
+        `Header "${name.slice(0, 64)}" is invalid (value not shown): look for line breaks or non-Latin-1 characters`,
       );
     }
   }
@@ -167,10 +166,9 @@ async function requestHeaders(
 }
 
 function httpHint(status: number): string {
-  if (status === 401 || status === 403) return 'check the credentials (headers or cookies).';
-  if (status === 404 || status === 405) return 'check the URL and the method.';
-  if (status === 429 || status >= 500) return 'the server is busy or failing; retrying.';
-  return 'check the URL, the method, the headers and the body.';
+  if (status === 401 || status === 403) return 'check the credentials.';
+  if (status === 429 || status >= 500) return 'the server is busy or failing.';
+  return 'check the URL, method, headers and body.';
 }
 
 // Retry-After is either delay-seconds or an HTTP date.
