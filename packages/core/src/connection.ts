@@ -229,6 +229,7 @@ export function createConnection(config: ConnectionConfig): Connection {
         latest.set(event.type, { event: received, count });
         for (const channel of self.channels.get(event.type) ?? []) channel.push(received, count);
       },
+      id: (lastEventId) => !signal.aborted && update({ lastEventId }),
       retry(ms) {
         if (!signal.aborted) serverRetryMs = ms;
       },

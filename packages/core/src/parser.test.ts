@@ -195,6 +195,30 @@ describe('createEventStreamParser', () => {
       expect(parsed.events).toEqual([message('a', '1'), message('b'), message('c')]);
     });
 
+    it('reports an id set by a block without data, once, without dispatching', () => {
+      for (const feed of [
+        (text: string) => [text],
+        (text: string) => [...oneByteAtATime(toBytes(text))],
+      ]) {
+        const ids: string[] = [];
+        const events: ServerSentEvent[] = [];
+        const parser = createEventStreamParser({
+          onEvent: (event) => events.push(event),
+          onLastEventId: (id) => ids.push(id),
+          lastEventId: '1',
+        });
+        for (const chunk of feed(
+          'id: 1\n\nid: 7\n\nid: 7\n\n: ping\n\nid: 8\ndata: x\n\nid: 9\n\n',
+        )) {
+          parser.feed(chunk);
+        }
+        parser.end();
+        // The spec keeps the id for the next reconnect even though nothing is dispatched.
+        expect(ids).toEqual(['7', '9']);
+        expect(events).toEqual([message('x', '8')]);
+      }
+    });
+
     it('starts from the seeded lastEventId of a resumed stream', () => {
       const parsed = parse('data: a\n\nid: 43\ndata: b\n\n', { lastEventId: '42' });
       expect(parsed.events).toEqual([message('a', '42'), message('b', '43')]);

@@ -15,6 +15,11 @@ export interface EventStreamParserOptions {
   onComment?(text: string): void;
   /** An event larger than `maxEventSize` was dropped (kind `oversized`); parsing goes on. */
   onError?(error: SSEError): void;
+  /**
+   * A block without data changed the last event id: no event is dispatched, but the spec keeps
+   * the id for the next reconnect. (Events carry their id themselves.)
+   */
+  onLastEventId?(id: string): void;
   /** The last event id of a resumed stream, carried by events until the stream sends an `id:`. */
   lastEventId?: string;
   /**
@@ -75,7 +80,7 @@ const valueAt = (s: string, i: number, end: number): number =>
  * parser.end();
  */
 export function createEventStreamParser(options: EventStreamParserOptions): EventStreamParser {
-  const { onEvent, onRetry, onComment, onError } = options;
+  const { onEvent, onRetry, onComment, onError, onLastEventId } = options;
   const maxEventSize = options.maxEventSize ?? 8 * 1024 * 1024;
   // No line of an event we keep is longer: `data: ` and the data.
   const maxLine = maxEventSize + 6;
@@ -115,6 +120,8 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
     hasData = false;
   };
 
+  // The id the caller last heard of, through an event or onLastEventId.
+  let reportedId = options.lastEventId ?? '';
   const dispatch = (): void => {
     const event = hasData && !oversized ? { type: type || 'message', data, lastEventId } : null;
     // Reset before calling out, so a throwing listener leaves the parser consistent.
@@ -123,6 +130,8 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
     type = '';
     oversized = false;
     if (event) onEvent(event);
+    else if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
+    reportedId = lastEventId;
   };
 
   const appendData = (s: string, value: number, end: number): void => {

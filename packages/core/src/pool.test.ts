@@ -402,6 +402,19 @@ describe('retry', () => {
     });
   });
 
+  it('resumes from an id the server sent without data', async () => {
+    const { pool, server } = setup();
+    const source = pool.source(URL_A);
+    source.listen(() => {});
+    server.current?.open();
+    server.current?.send('x', { id: '1' });
+    server.current?.id('5');
+    expect(source.get().lastEventId).toBe('5');
+    server.current?.drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(server.current?.lastEventId).toBe('5');
+  });
+
   it("uses the server's retry: as the base delay", async () => {
     const { pool, server } = setup();
     const source = pool.source(URL_A);

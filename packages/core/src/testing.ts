@@ -16,6 +16,8 @@ export interface TestConnection {
   send(data: unknown, options?: { type?: string; id?: string }): void;
   /** The server sent `retry: ms`. */
   retry(ms: number): void;
+  /** The server sent an `id:` in a block without data: the id to resume from changes. */
+  id(lastEventId: string): void;
   /** The browser is retrying by itself (native EventSource). */
   reconnecting(): void;
   /** The attempt fails: `drop()` for a network drop, or any typed error. */
@@ -63,6 +65,10 @@ export function createTestTransport(): TestTransport {
         sink.event({ type: options.type ?? 'message', data: text, lastEventId });
       },
       retry: (ms) => sink.retry(ms),
+      id(id) {
+        lastEventId = id;
+        sink.id?.(id);
+      },
       reconnecting: () => sink.reconnecting(),
       fail: (error) => sink.fail(error),
       drop: () => sink.fail({ kind: 'network', message: 'the stream ended' }),

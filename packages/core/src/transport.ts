@@ -27,6 +27,8 @@ export interface TransportSink {
   open(info: TransportOpenInfo): void;
   /** One dispatched event. */
   event(event: ServerSentEvent): void;
+  /** The last event id changed without an event (an `id:` in a block with no data). */
+  id?(lastEventId: string): void;
   /** The server sent `retry:` with this many milliseconds. */
   retry(ms: number): void;
   /** Bytes arrived (heartbeat comments included): feeds staleness detection and the inspector. */

@@ -107,6 +107,7 @@ async function attempt(
       // One chunk can hold many events: none may slip out after an abort.
       onEvent: (event) => !signal.aborted && sink.event(event),
       onRetry: (ms) => !signal.aborted && sink.retry(ms),
+      onLastEventId: (id) => !signal.aborted && sink.id?.(id),
       onError: (error) => !signal.aborted && sink.warn(error),
     });
     if (body) {
