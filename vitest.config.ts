@@ -1,39 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import react from '@vitejs/plugin-react';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-
-const src = (pkg: string, file = 'index.ts') =>
-  fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
-
-// Tests run against the sources, so no build is needed to iterate.
-const alias = [
-  { find: /^@ssekit\/core\/testing$/, replacement: src('core', 'testing.ts') },
-  { find: /^@ssekit\/core\/fetch$/, replacement: src('core', 'fetch.ts') },
-  { find: /^@ssekit\/core\/cross-tab$/, replacement: src('core', 'cross-tab.ts') },
-  { find: /^@ssekit\/core$/, replacement: src('core') },
-  { find: /^@ssekit\/react$/, replacement: src('react') },
-  { find: /^@ssekit\/vue$/, replacement: src('vue') },
-  { find: /^@ssekit\/svelte$/, replacement: src('svelte') },
-  { find: /^@ssekit\/preact-signals$/, replacement: src('preact-signals') },
-];
+import { workspaceAliases } from './test/support/aliases';
+import { chromiumArgs, chromiumPath } from './test/support/chromium';
 
 // In CI a missing browser is a failure: never fall back to skipping the browser project.
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: workspaceAliases },
   test: {
     projects: [
       {
@@ -103,7 +78,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             provider: playwright({
-              launchOptions: { executablePath: chromium, args: chromiumArgs },
+              launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs] },
             }),
             instances: [{ browser: 'chromium' }],
           },

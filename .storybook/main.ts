@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { StorybookConfig } from '@storybook/react-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import vue from '@vitejs/plugin-vue';
@@ -6,20 +5,8 @@ import { mergeConfig } from 'vite';
 // `.js` specifiers: Storybook loads this file (and what it imports) with Node, which needs an
 // extension; its loader maps `.js` to the `.ts` file.
 import { demoServerPlugin } from '../stories/demo-server/demoServerPlugin.js';
-
-const src = (pkg: string, file = 'index.ts'): string =>
-  fileURLToPath(new URL(`../packages/${pkg}/src/${file}`, import.meta.url));
-
 // Stories run against the sources, so the playground needs no build of the packages.
-const alias = [
-  { find: /^@ssekit\/core\/testing$/, replacement: src('core', 'testing.ts') },
-  { find: /^@ssekit\/core\/cross-tab$/, replacement: src('core', 'cross-tab.ts') },
-  { find: /^@ssekit\/core$/, replacement: src('core') },
-  { find: /^@ssekit\/react$/, replacement: src('react') },
-  { find: /^@ssekit\/vue$/, replacement: src('vue') },
-  { find: /^@ssekit\/svelte$/, replacement: src('svelte') },
-  { find: /^@ssekit\/preact-signals$/, replacement: src('preact-signals') },
-];
+import { workspaceAliases as alias } from '../test/support/aliases.js';
 
 const config: StorybookConfig = {
   stories: ['../stories/**/*.stories.tsx'],

@@ -14,6 +14,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DemoStats, DemoStreamName } from '../../stories/demo-server/payloads';
 import { type PreviewServer, startPreviewServer } from '../../stories/demo-server/preview';
+import { chromiumLaunchOptions } from '../support/chromium';
 
 interface IndexEntry {
   readonly id: string;
@@ -77,19 +78,7 @@ const openStreams = async (): Promise<number> =>
 beforeAll(async () => {
   preview = await startPreviewServer({ port: 0, host: '127.0.0.1', dir: STATIC_DIR });
   // A missing Chromium fails here: the playground test is never skipped.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
 });
 
 afterAll(async () => {
