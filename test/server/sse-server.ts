@@ -135,38 +135,28 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
   const channels = new Map<string, Channel>();
   const sockets = new Set<Socket>();
 
+  const emptyChannel = (): Channel => ({
+    connections: 0,
+    open: 0,
+    closed: 0,
+    failures: 0,
+    drops: 0,
+    eventsSent: 0,
+    lastEventIds: [],
+    requests: [],
+  });
+
   const channelOf = (name: string): Channel => {
     let channel = channels.get(name);
     if (!channel) {
-      channel = {
-        connections: 0,
-        open: 0,
-        closed: 0,
-        failures: 0,
-        drops: 0,
-        eventsSent: 0,
-        lastEventIds: [],
-        requests: [],
-      };
+      channel = emptyChannel();
       channels.set(name, channel);
     }
     return channel;
   };
 
   const snapshot = (name: string): ChannelStats => {
-    const c = channels.get(name);
-    if (!c) {
-      return {
-        connections: 0,
-        open: 0,
-        closed: 0,
-        failures: 0,
-        drops: 0,
-        eventsSent: 0,
-        lastEventIds: [],
-        requests: [],
-      };
-    }
+    const c = channels.get(name) ?? emptyChannel();
     return { ...c, lastEventIds: [...c.lastEventIds], requests: [...c.requests] };
   };
 
