@@ -351,7 +351,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     flush() {
       if (snapshot === notified) return;
       notified = snapshot;
-      for (const listener of [...self.listeners]) listener(snapshot);
+      for (const listener of self.listeners) listener(snapshot);
     },
   };
   return self;

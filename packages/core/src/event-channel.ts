@@ -148,10 +148,14 @@ export function createEventChannel<T>(
       error: outcome.ok ? null : outcome.error,
       history:
         outcome.ok && buffer > 0
-          ? [...previous.history, value as T].slice(-buffer)
+          ? [
+              ...previous.history.slice(Math.max(0, previous.history.length + 1 - buffer)),
+              value as T,
+            ]
           : previous.history,
     });
-    if (outcome.ok) for (const handler of [...self.handlers]) handler(value as T, event);
+    // No copy per event: a Set stays safe to iterate while handlers unsubscribe themselves.
+    if (outcome.ok) for (const handler of self.handlers) handler(value as T, event);
     scheduler.schedule(self, notify);
   };
 
@@ -198,7 +202,7 @@ export function createEventChannel<T>(
     flush() {
       if (snapshot === notified) return;
       notified = snapshot;
-      for (const listener of [...self.listeners]) listener(snapshot);
+      for (const listener of self.listeners) listener(snapshot);
     },
   };
   return self;

@@ -353,8 +353,11 @@ describe('events', () => {
     const log = pool.source(URL_A).event<number>('n', { buffer: 3 });
     log.listen(() => {});
     server.current?.open();
+    const last = pool.source(URL_A).event<number>('n', { buffer: 1 });
+    last.listen(() => {});
     for (const n of [1, 2, 3, 4]) server.current?.send(n, { type: 'n' });
     expect(log.get().history).toEqual([2, 3, 4]);
+    expect(last.get().history).toEqual([4]);
   });
 
   it('follows subscriptions per type without closing the connection', () => {
