@@ -6,11 +6,23 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
+import { churnBench } from './churn';
+import { fanOutBench } from './fanout';
 import { type BenchModule, formatTable, type ResultTable } from './harness';
+import { memoryBench } from './memory';
 import { parserBench } from './parser';
+import { rendersBench } from './renders';
+import { sizeBench } from './size';
 
 // Adding a bench is one line here.
-const modules: readonly BenchModule[] = [parserBench];
+const modules: readonly BenchModule[] = [
+  parserBench,
+  fanOutBench,
+  memoryBench,
+  rendersBench,
+  churnBench,
+  sizeBench,
+];
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { type BuildResult, build, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 
 const root = join(import.meta.dirname, '../..');
@@ -14,12 +14,31 @@ const frameworks = ['react', 'react-dom', 'vue', 'svelte', '@preact/signals-core
 
 /** Minified + gzipped bytes of what an app pays for `code` (lazy chunks excluded), in production. */
 export async function gzipSize(code: string, external: string[] = []): Promise<number> {
+  return (await compressedSizes(code, external)).gzip;
+}
+
+/**
+ * Minified bytes of what an app pays for `code` (lazy chunks excluded), raw, gzipped and
+ * brotli-compressed, each chunk compressed on its own as a server would send it.
+ *
+ * @example
+ * const { min, gzip, brotli } = await compressedSizes(`export { createPool } from '@ssekit/core';`);
+ */
+export async function compressedSizes(
+  code: string,
+  external: string[] = [],
+): Promise<{ min: number; gzip: number; brotli: number }> {
   const { result, seen } = await bundle(code, external);
-  let total = 0;
+  const sizes = { min: 0, gzip: 0, brotli: 0 };
   for (const file of result.outputFiles) {
-    if (seen.has(file.path)) total += gzipSync(file.contents, { level: 9 }).length;
+    if (!seen.has(file.path)) continue;
+    sizes.min += file.contents.length;
+    sizes.gzip += gzipSync(file.contents, { level: 9 }).length;
+    sizes.brotli += brotliCompressSync(file.contents, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
+    }).length;
   }
-  return total;
+  return sizes;
 }
 
 /**
