@@ -59,32 +59,42 @@ export function createEventSourceTransport(options: EventSourceTransportOptions 
       return undefined;
     }
 
-    // Every listener is registered with the attempt's signal, so aborting removes them all.
-    const listen = (type: string, listener: (event: MessageEvent<string>) => void): void =>
-      source.addEventListener(type, listener, { signal });
     const types = new Set<string>();
     const onMessage = (event: MessageEvent<string>): void => {
       sink.event({ type: event.type, data: event.data, lastEventId: event.lastEventId });
       sink.activity(event.data.length);
     };
+    // Type listeners come and go with subscriptions, so they are not tied to the signal (each
+    // would leave an abort listener behind): the abort below removes whatever is left.
     const addType = (type: string): void => {
       if (types.has(type)) return;
       types.add(type);
-      listen(type, onMessage);
+      source.addEventListener(type, onMessage);
     };
 
-    listen('open', () => sink.open({}));
-    listen('error', () => {
-      // CONNECTING means the browser retries by itself: closing now would kill that retry.
-      if (source.readyState !== CLOSED) return sink.reconnecting();
-      sink.fail({
-        kind: 'network',
-        message:
-          'EventSource closed the stream: HTTP error, wrong Content-Type or 204 (the browser does not say which); use the fetch transport for details',
-      });
-    });
+    source.addEventListener('open', () => sink.open({}), { signal });
+    source.addEventListener(
+      'error',
+      () => {
+        // CONNECTING means the browser retries by itself: closing now would kill that retry.
+        if (source.readyState !== CLOSED) return sink.reconnecting();
+        sink.fail({
+          kind: 'network',
+          message:
+            'EventSource closed the stream: HTTP error, wrong Content-Type or 204 (the browser does not say which); use the fetch transport for details',
+        });
+      },
+      { signal },
+    );
     for (const type of request.types) addType(type);
-    signal.addEventListener('abort', () => source.close(), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        source.close();
+        for (const type of types) source.removeEventListener(type, onMessage);
+      },
+      { once: true },
+    );
 
     return {
       addType,
