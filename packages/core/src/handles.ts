@@ -76,6 +76,15 @@ export interface HandleHost {
   release(connection: Connection): void;
 }
 
+/**
+ * The function to store for one subscription: itself, or (when the same function already
+ * subscribed) a wrapper, so each subscription has its own entry and ends only its own.
+ */
+function distinct<F>(set: Set<F>, fn: F): F {
+  if (!set.has(fn)) return fn;
+  return ((...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args)) as F;
+}
+
 function listenThenRun<S>(handle: Readable<S>, run: (value: S) => void): () => void {
   // Listen first: a late subscriber's channel is seeded on listen, and `run` must see that value.
   const stop = handle.listen(run);
@@ -114,12 +123,13 @@ export function createSourceHandle<Events extends EventMap>(
     get: () => host.connectionOf(key)?.snapshot ?? IDLE_SOURCE,
     listen(listener) {
       const connection = host.acquire(key);
-      connection.listeners.add(listener);
+      const entry = distinct(connection.listeners, listener);
+      connection.listeners.add(entry);
       let done = false;
       return () => {
         if (done) return;
         done = true;
-        connection.listeners.delete(listener);
+        connection.listeners.delete(entry);
         host.release(connection);
       };
     },
@@ -143,12 +153,13 @@ function createEventHandle<T>(
     const connection = host.acquire(key);
     const channel = connection.channel(type, options);
     const set = (handlers ? channel.handlers : channel.listeners) as Set<F>;
-    set.add(fn);
+    const entry = distinct(set, fn);
+    set.add(entry);
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      set.delete(fn);
+      set.delete(entry);
       if (channel.refs === 0) connection.dropChannel(channel as EventChannel);
       host.release(connection);
     };

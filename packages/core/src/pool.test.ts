@@ -161,6 +161,30 @@ describe('lifecycle', () => {
     expect(server.connections.every((c) => c.aborted)).toBe(true);
   });
 
+  it('keeps two subscriptions of the same function apart', async () => {
+    const { pool, server } = setup();
+    const ticks = pool.source(URL_A).event<number>('tick');
+    const seen: number[] = [];
+    const record = (n: number): void => {
+      seen.push(n);
+    };
+    const first = ticks.on(record);
+    ticks.on(record);
+    const listener = vi.fn();
+    const stopListening = ticks.listen(listener);
+    ticks.listen(listener);
+    server.current?.open();
+    server.current?.send(1, { type: 'tick' });
+    first();
+    stopListening();
+    server.current?.send(2, { type: 'tick' });
+    await tick();
+    // Each subscription ends only itself: the second `on` and `listen` still hear event 2.
+    expect(seen).toEqual([1, 1, 2]);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(pool.inspect().connections[0]?.refs).toBe(2);
+  });
+
   it('subscribe() calls at once (a Svelte store); listen() does not', () => {
     const { pool } = setup();
     const source = pool.source(URL_A);
