@@ -135,6 +135,7 @@ export function createPool(options: PoolOptions = {}): Pool {
   const connections = new Map<string, Connection>();
   const handles = new Map<string, SourceHandle<any>>();
   const configs = new Map<string, () => Connection>();
+  const recent = new Map<string, { page?: string; init: SourceInit; handle: SourceHandle<any> }>();
   const inspectors = new Set<(inspection: PoolInspection) => void>();
   const inspectFlush = {
     flush(): void {
@@ -143,8 +144,13 @@ export function createPool(options: PoolOptions = {}): Pool {
     },
   };
 
-  const changed = (connection: Connection): void => {
+  // Refs changed: only the inspection may differ.
+  const touched = (): void => {
     if (inspectors.size > 0) scheduler.schedule(inspectFlush, 'task');
+  };
+  // A connection's snapshot changed.
+  const changed = (connection: Connection): void => {
+    touched();
     // Development only: bundlers replace NODE_ENV, and production builds drop the warning.
     if (
       // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
@@ -172,22 +178,22 @@ export function createPool(options: PoolOptions = {}): Pool {
       }
       connection.refs++;
       connection.start();
-      changed(connection);
+      touched();
       return connection;
     },
     release(connection) {
-      if (--connection.refs > 0) return changed(connection);
+      if (--connection.refs > 0) return touched();
       const dispose = (): void => {
         connection.lingerTimer = undefined;
         connection.stop();
         for (const [key, c] of connections) if (c === connection) connections.delete(key);
-        changed(connection);
+        touched();
       };
       // Grace period: StrictMode mounts twice and route changes unmount before they mount.
       // A server never connects, so there is nothing to keep: no timer may outlive the request.
       if (lingerMs <= 0 || platform.isServer) dispose();
       else connection.lingerTimer = platform.setTimeout(dispose, lingerMs);
-      changed(connection);
+      touched();
     },
   };
 
@@ -196,11 +202,21 @@ export function createPool(options: PoolOptions = {}): Pool {
       url: string | URL,
       init: SourceInit = {},
     ): SourceHandle<Events> {
+      // Bindings call this on every render: the same URL text, page and options find last
+      // time's handle without resolving the URL and building the key again.
+      const text = String(url);
+      const page = (globalThis as { location?: { href: string } }).location?.href;
+      const hit = recent.get(text);
+      if (hit && hit.page === page && sameInit(hit.init, init)) return hit.handle;
+      const remember = <H extends SourceHandle<any>>(handle: H): H => {
+        recent.set(text, { page, init, handle });
+        return handle;
+      };
       const href = resolveUrl(url, options, platform);
       const { parts, create } = sourceTransport(href, options, init, platform);
       const key = sourceKey(parts);
       const existing = handles.get(key);
-      if (existing) return existing;
+      if (existing) return remember(existing);
       const merged = { ...options, ...init };
       configs.set(key, () => {
         const connection: Connection = createConnection({
@@ -218,7 +234,7 @@ export function createPool(options: PoolOptions = {}): Pool {
       });
       const handle = createSourceHandle<Events>(host, key, href, describeKey(parts));
       handles.set(key, handle);
-      return handle;
+      return remember(handle);
     },
     inspect: () => ({
       connections: [...connections.entries()].map(([key, c]) => {
@@ -256,6 +272,13 @@ export function createPool(options: PoolOptions = {}): Pool {
     },
   };
   return pool;
+}
+
+/** Same options, one level deep: what an inline options object written the same way gives. */
+function sameInit(a: SourceInit, b: SourceInit): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof SourceInit)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
