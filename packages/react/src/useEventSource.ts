@@ -7,7 +7,7 @@ import {
   type SourceTarget,
   sourceFor,
 } from '@ssekit/core';
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useMemo, useRef, useSyncExternalStore } from 'react';
 import { useBinding } from './usePool';
 
 /** What {@link useEventSource} returns: the source's snapshot, plus its two commands. */
@@ -35,12 +35,11 @@ export function useEventSource<Events extends EventMap = EventMap>(
   target: SourceTarget<Events>,
   options?: SourceBindingOptions,
 ): UseEventSourceResult {
-  const [pool, merged] = useBinding(options);
+  const [pool, merged] = useBinding(options, useRef({}).current);
   // The pool returns the same handle for the same key, so an inline options object is free.
   const handle = sourceFor(pool, target, merged);
-  // Stable per handle: React resubscribes only when the stream itself changes (re-key).
-  const subscribe = useCallback((onChange: () => void) => handle.listen(onChange), [handle]);
-  const snapshot = useSyncExternalStore(subscribe, handle.get, getServerSnapshot);
+  // `listen` is stable per handle: React resubscribes only when the stream itself changes (re-key).
+  const snapshot = useSyncExternalStore(handle.listen, handle.get, getServerSnapshot);
   return useMemo(
     () => ({ ...snapshot, reconnect: handle.reconnect, close: handle.close }),
     [snapshot, handle],

@@ -1,6 +1,6 @@
 'use client';
 import { getDefaultPool, type Pool } from '@ssekit/core';
-import { createContext, useContext, useRef } from 'react';
+import { createContext, useContext } from 'react';
 import type { SSEDefaults } from './SSEProvider';
 
 /** What {@link SSEProvider} hands down. Internal: read it through the hooks. */
@@ -32,26 +32,30 @@ export function usePool(): Pool {
 /**
  * The pool and options a hook binds with: its own options over the provider's defaults. An option
  * passed as `undefined` (an optional prop passed through) keeps the default. Function and schema
- * options are read on mount (remount with a `key` to change them). Internal.
+ * options are read on mount (remount with a `key` to change them): `memo` is the hook's own
+ * per-component record, where the first ones are kept. Internal.
  *
  * @example
- * const [pool, merged] = useBinding(options);
+ * const memo = useRef({}).current;
+ * const [pool, merged] = useBinding(options, memo);
  */
-export function useBinding<O extends object>(options: O | undefined): [Pool, SSEDefaults & O] {
-  const pool = usePool();
-  const merged: Record<string, unknown> = { ...useContext(SSEContext).options };
+export function useBinding<O extends object>(
+  options: O | undefined,
+  memo: Record<string, unknown>,
+): [Pool, SSEDefaults & O] {
+  const context = useContext(SSEContext);
+  const merged: Record<string, unknown> = { ...context.options };
   for (const key in options) if (options[key] !== undefined) merged[key] = options[key];
   // Functions and schemas enter the pool's keys by identity, so an inline arrow would be a new
   // stream (or reading) on every render, and a render loop. Keep the first ones this component got.
-  const first = useRef<Record<string, unknown>>({}).current;
   for (const key of BY_IDENTITY) {
     const value = merged[key];
     if (typeof value === 'function' || (key === 'schema' && value)) {
-      first[key] ??= value;
-      merged[key] = first[key];
+      memo[key] ??= value;
+      merged[key] = memo[key];
     }
   }
-  return [pool, merged as SSEDefaults & O];
+  return [context.pool ?? getDefaultPool(), merged as SSEDefaults & O];
 }
 
 const BY_IDENTITY = ['parse', 'schema', 'headers', 'fetch', 'EventSource', 'transport'] as const;

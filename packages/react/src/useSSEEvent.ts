@@ -8,7 +8,7 @@ import type {
   SourceTarget,
 } from '@ssekit/core';
 import { EMPTY_EVENT, eventFor } from '@ssekit/core';
-import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useBinding } from './usePool';
 
 /** Options of {@link useSSEEvent}: how to read and connect, plus `select`, `isEqual`, `onEvent`. */
@@ -19,6 +19,12 @@ export interface UseSSEEventOptions<T, R = EventSnapshot<T>> extends EventBindin
   isEqual?: (a: R, b: R) => boolean;
   /** Called for every event, in order, never coalesced (logs, toasts). May be an inline arrow. */
   onEvent?: (data: T, event: ReceivedEvent) => void;
+}
+
+/** What one component's hook remembers between renders. */
+interface Memo<R> extends Record<string, unknown> {
+  onEvent?: (data: any, event: ReceivedEvent) => void;
+  selection?: { snapshot: unknown; select: unknown; value: R };
 }
 
 // Mapped, so `O` infers property by property even beside inline `select`/`onEvent` arrows.
@@ -42,33 +48,32 @@ export function useSSEEvent<
   options: Inferred<O> & UseSSEEventOptions<EventData<T, Events, K, O>, R> = {} as never,
 ): R {
   const { select, isEqual = Object.is, onEvent, ...read } = options;
-  const [pool, merged] = useBinding(read);
+  // One record per component for everything it remembers: fewer hooks, less memory per widget.
+  const memo = useRef<Memo<R>>({}).current;
+  const [pool, merged] = useBinding(read, memo);
   // Event handles are cached by type and reading options, so inline options keep the same handle.
   const handle = eventFor<EventData<T, Events, K, O>>(pool, target, type, merged);
-  const subscribe = useCallback((onChange: () => void) => handle.listen(onChange), [handle]);
   // The latest callback, so an inline arrow does not resubscribe on every render.
-  const onEventRef = useRef(onEvent);
-  useEffect(() => {
-    onEventRef.current = onEvent;
-  });
+  memo.onEvent = onEvent;
   const listening = onEvent !== undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: memo.onEvent is read when an event arrives, on purpose.
   useEffect(
-    () => (listening ? handle.on((data, event) => onEventRef.current?.(data, event)) : undefined),
+    () => (listening ? handle.on((data, event) => memo.onEvent?.(data, event)) : undefined),
     [handle, listening],
   );
   // Memoise the selection so useSyncExternalStore sees one value until the slice really changes.
-  const selection = useRef<{ snapshot: unknown; select: unknown; value: R }>(undefined);
   const pick = (snapshot: EventSnapshot<EventData<T, Events, K, O>>): R => {
     if (!select) return snapshot as R;
-    const last = selection.current;
+    const last = memo.selection;
     if (last?.snapshot === snapshot && last.select === select) return last.value;
     const next = select(snapshot);
     const value = last && isEqual(last.value, next) ? last.value : next;
-    selection.current = { snapshot, select, value };
+    memo.selection = { snapshot, select, value };
     return value;
   };
+  // `listen` is stable per handle and never calls at once: exactly what React subscribes with.
   return useSyncExternalStore(
-    subscribe,
+    handle.listen,
     () => pick(handle.get()),
     () => pick(EMPTY_EVENT),
   );

@@ -1,5 +1,5 @@
 import type { Readable } from '@ssekit/core';
-import { computed, getCurrentInstance, onMounted, type Ref, shallowRef, watch } from 'vue';
+import { getCurrentInstance, onMounted, type Ref, shallowRef, toRef, watch } from 'vue';
 
 type SnapshotOf<H> = H extends Readable<infer S> ? S : never;
 
@@ -43,6 +43,7 @@ export function useSnapshot<H extends Readable<any>, K extends keyof SnapshotOf<
     { immediate: true },
   );
   const refs = {} as { [P in K]: Readonly<Ref<unknown>> };
-  for (const key of keys) refs[key] = computed(() => snapshot.value[key]);
+  // Getter refs, not computeds: a field read is cheap, and a widget holds several of them.
+  for (const key of keys) refs[key] = toRef(() => snapshot.value[key]);
   return refs as SnapshotRefs<H, K>;
 }
