@@ -148,15 +148,19 @@ export function createPool(options: PoolOptions = {}): Pool {
   const touched = (): void => {
     if (inspectors.size > 0) scheduler.schedule(inspectFlush, 'task');
   };
-  // A connection's snapshot changed.
+  // A connection's snapshot changed (on every event id, too: keep this cheap).
+  const statuses = new WeakMap<Connection, string>();
   const changed = (connection: Connection): void => {
     touched();
+    const { status } = connection.snapshot;
+    if (statuses.get(connection) === status) return;
+    statuses.set(connection, status);
     // Development only: bundlers replace NODE_ENV, and production builds drop the warning.
     if (
       // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
       // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
       process.env.NODE_ENV !== 'production' &&
-      connection.snapshot.status === 'open' &&
+      status === 'open' &&
       options.warnings !== false
     ) {
       warnAboutConnectionLimit(connections.values());
