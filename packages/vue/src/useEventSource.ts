@@ -8,7 +8,7 @@ import {
   type SSEError,
   sourceFor,
 } from '@ssekit/core';
-import { computed, type MaybeRefOrGetter, type Ref, toValue } from 'vue';
+import { type MaybeRefOrGetter, type Ref, toValue } from 'vue';
 import { useSSEPool } from './provideSSEPool';
 import { useSnapshot } from './useSnapshot';
 
@@ -43,12 +43,9 @@ export function useEventSource<Events extends EventMap = EventMap>(
 ): UseEventSourceReturn {
   const pool = useSSEPool();
   const { enabled, ...init } = options;
-  const handle = computed(() =>
-    sourceFor(pool, toValue(target), { ...init, enabled: toValue(enabled) }),
-  );
-  return {
-    ...useSnapshot(handle, ['status', 'error', 'retry', 'lastEventId', 'role']),
-    reconnect: () => handle.value.reconnect(),
-    close: () => handle.value.close(),
-  };
+  const handle = () => sourceFor(pool, toValue(target), { ...init, enabled: toValue(enabled) });
+  return useSnapshot(handle, ['status', 'error', 'retry', 'lastEventId', 'role'], undefined, {
+    reconnect: () => handle().reconnect(),
+    close: () => handle().close(),
+  });
 }

@@ -7,7 +7,8 @@ import {
   type SourceTarget,
   type SSEError,
 } from '@ssekit/core';
-import { computed, type MaybeRefOrGetter, type Ref, toValue } from 'vue';
+import type { MaybeRefOrGetter, Ref } from 'vue';
+import { toValue } from 'vue';
 import { useSSEPool } from './provideSSEPool';
 import { useSnapshot } from './useSnapshot';
 
@@ -58,9 +59,8 @@ export function useSSEEvent<
   type Data = EventData<T, Events, K, O>;
   const pool = useSSEPool();
   const { enabled, onEvent, ...read } = (options ?? {}) as UseSSEEventOptions<Data>;
-  const handle = computed(() =>
-    eventFor<Data>(pool, toValue(target), toValue(type), { ...read, enabled: toValue(enabled) }),
-  );
+  const handle = () =>
+    eventFor<Data>(pool, toValue(target), toValue(type), { ...read, enabled: toValue(enabled) });
   return useSnapshot(
     handle,
     ['data', 'error', 'raw', 'lastEventId', 'receivedAt', 'count', 'history'],
