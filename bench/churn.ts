@@ -5,20 +5,13 @@
  * `EventSource` installed as the global; time is a fake clock (ssekit's platform seam), so the
  * linger delay is exercised without waiting for it.
  */
-import {
-  act,
-  createElement,
-  Fragment,
-  type ReactElement,
-  StrictMode,
-  useEffect,
-  useState,
-} from 'react';
+import { act, createElement, Fragment, type ReactElement, StrictMode } from 'react';
 import { SSEProvider as HooksSSEProvider, useSSE } from 'react-hooks-sse';
 import { SSEProvider, useSSEEvent } from '../packages/react/src/index';
 import { createFakeEventSourceServer, type FakeEventSourceServer } from './fake-event-source';
 import { type BenchModule, formatTable, type ResultTable } from './harness';
 import { installDom } from './install-dom';
+import { useNaiveEvent } from './naive-hook';
 
 const URL = 'http://localhost/api/ticker';
 const STRICT_COMPONENTS = 30;
@@ -148,17 +141,6 @@ async function ssekitPool(clock: FakeClock) {
       clearTimeout: clock.clearTimeout,
     }),
   });
-}
-
-/** The hook apps write by hand: one EventSource per component. */
-function useNaiveEvent(url: string, type: string): unknown {
-  const [data, setData] = useState<unknown>(null);
-  useEffect(() => {
-    const source = new EventSource(url);
-    source.addEventListener(type, (event) => setData(JSON.parse(event.data)));
-    return () => source.close();
-  }, [url, type]);
-  return data;
 }
 
 const useSsekitTicker = (): unknown => useSSEEvent(URL, 'tick');

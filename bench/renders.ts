@@ -8,12 +8,13 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createElement, Fragment, type ReactElement, useEffect, useState } from 'react';
+import { createElement, Fragment, type ReactElement } from 'react';
 import { SSEProvider as HooksSSEProvider, useSSE } from 'react-hooks-sse';
 import { SSEProvider, useSSEEvent } from '../packages/react/src/index';
 import { createFakeEventSourceServer, type FakeEventSourceServer } from './fake-event-source';
 import { type BenchModule, formatTable, type ResultTable } from './harness';
 import { installDom } from './install-dom';
+import { useNaiveEvent } from './naive-hook';
 
 const URL = 'http://localhost/api/ticker';
 const COMPONENTS = 10;
@@ -139,17 +140,6 @@ function SsekitTicker({ notify = 'task', rendered }: TickerProps): null {
   useSSEEvent(URL, 'tick', { notify });
   rendered();
   return null;
-}
-
-/** The hook apps write by hand: one EventSource per component, a setState per event. */
-function useNaiveEvent(url: string, type: string): unknown {
-  const [data, setData] = useState<unknown>(null);
-  useEffect(() => {
-    const source = new EventSource(url);
-    source.addEventListener(type, (event) => setData(JSON.parse(event.data)));
-    return () => source.close();
-  }, [url, type]);
-  return data;
 }
 
 function NaiveTicker({ rendered }: TickerProps): null {
