@@ -3,7 +3,14 @@ import type { Platform } from './platform';
 import { backoffDelay, type RetryPolicy } from './retry';
 import type { NotifyMode, Scheduler } from './scheduler';
 import type { Transport, TransportAttempt, TransportSink } from './transport';
-import type { ReceivedEvent, RetryState, SourceSnapshot, SSEError } from './types';
+import type {
+  ReceivedEvent,
+  RetryState,
+  ServerSentEvent,
+  SourceRole,
+  SourceSnapshot,
+  SSEError,
+} from './types';
 
 const NO_RETRY: RetryState = Object.freeze({
   attempt: 0,
@@ -31,7 +38,7 @@ export interface ConnectionConfig {
   /** Close after the page has been hidden this long; resume when visible. */
   readonly pauseWhenHiddenMs: number | undefined;
   readonly platform: Platform;
-  readonly scheduler: Scheduler;
+  readonly schedule: Scheduler;
   readonly notify: NotifyMode;
   /** Called on every change, for the pool's inspection and warnings. */
   readonly onChange: (connection: Connection) => void;
@@ -75,7 +82,7 @@ type TimerName = 'retry' | 'stale' | 'hidden';
  * connection.start();
  */
 export function createConnection(config: ConnectionConfig): Connection {
-  const { platform, retry: policy, scheduler, staleAfterMs, pauseWhenHiddenMs } = config;
+  const { platform, retry: policy, schedule, staleAfterMs, pauseWhenHiddenMs } = config;
   // The latest event of every type, so a late subscriber starts from it.
   const latest = new Map<string, { event: ReceivedEvent; count: number }>();
   const timers: Partial<Record<TimerName, unknown>> = {};
@@ -100,7 +107,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     }
     if (!changed) return;
     snapshot = Object.freeze({ ...snapshot, ...patch });
-    scheduler.schedule(self, config.notify);
+    schedule(self, config.notify);
     config.onChange(self);
   };
 
@@ -211,16 +218,18 @@ export function createConnection(config: ConnectionConfig): Connection {
     controller = attempt;
     const { signal } = attempt;
     // Anything a superseded attempt reports is ignored: it must never reach subscribers.
+    const current =
+      <A extends unknown[]>(fn: (...args: A) => unknown) =>
+      (...args: A): void => {
+        if (!signal.aborted) fn(...args);
+      };
     const sink: TransportSink = {
-      open() {
-        if (signal.aborted) return;
-        openedAt = platform.now();
-        lastActivity = openedAt;
+      open: current(() => {
+        openedAt = lastActivity = platform.now();
         update({ status: 'open', error: null, retry: NO_RETRY });
         watchStaleness();
-      },
-      event(event) {
-        if (signal.aborted) return;
+      }),
+      event: current((event: ServerSentEvent) => {
         lastActivity = platform.now();
         const received: ReceivedEvent = { ...event, receivedAt: lastActivity };
         self.events++;
@@ -228,24 +237,22 @@ export function createConnection(config: ConnectionConfig): Connection {
         const count = (latest.get(event.type)?.count ?? 0) + 1;
         latest.set(event.type, { event: received, count });
         for (const channel of self.channels.get(event.type) ?? []) channel.push(received, count);
-      },
-      id: (lastEventId) => !signal.aborted && update({ lastEventId }),
-      retry(ms) {
-        if (!signal.aborted) serverRetryMs = ms;
-      },
-      activity(bytes) {
-        if (signal.aborted) return;
+      }),
+      id: current((lastEventId: string) => update({ lastEventId })),
+      retry: current((ms: number) => {
+        serverRetryMs = ms;
+      }),
+      activity: current((bytes: number) => {
         self.bytes += bytes;
         lastActivity = platform.now();
-      },
-      reconnecting: () => !signal.aborted && browserRetrying(),
-      warn: (error) => !signal.aborted && update({ error }),
-      fail(error) {
-        if (signal.aborted) return;
+      }),
+      reconnecting: current(browserRetrying),
+      warn: current((error: SSEError) => update({ error })),
+      fail: current((error: SSEError) => {
         abort();
         failed(error);
-      },
-      role: (role) => !signal.aborted && update({ role }),
+      }),
+      role: current((role: SourceRole) => update({ role })),
     };
     try {
       const types = new Set(self.channels.keys());
@@ -330,7 +337,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       const list = self.channels.get(type) ?? [];
       const found = list.find((c) => c.matches(options as EventOptions));
       if (found) return found as EventChannel<T>;
-      const created = createEventChannel<T>(type, options, scheduler, config.notify);
+      const created = createEventChannel<T>(type, options, schedule, config.notify);
       const last = latest.get(type);
       if (last) created.seed(last.event, last.count);
       self.channels.set(type, [...list, created as EventChannel]);

@@ -102,12 +102,12 @@ export interface EventChannel<T = unknown> {
  * once, however many subscribers read the result.
  *
  * @example
- * const channel = createEventChannel('tick', { parse: 'json' }, scheduler, 'task');
+ * const channel = createEventChannel('tick', { parse: 'json' }, schedule, 'task');
  */
 export function createEventChannel<T>(
   type: string,
   options: EventOptions<T>,
-  scheduler: Scheduler,
+  schedule: Scheduler,
   notifyMode: NotifyMode,
 ): EventChannel<T> {
   const { parse = 'json', schema, buffer = 0 } = options;
@@ -156,7 +156,7 @@ export function createEventChannel<T>(
     });
     // No copy per event: a Set stays safe to iterate while handlers unsubscribe themselves.
     if (outcome.ok) for (const handler of self.handlers) handler(value as T, event);
-    scheduler.schedule(self, notify);
+    schedule(self, notify);
   };
 
   const apply = (event: ReceivedEvent, count: number): Promise<void> | undefined => {

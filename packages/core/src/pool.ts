@@ -5,7 +5,7 @@ import { createSourceHandle, type HandleHost, type SourceHandle } from './handle
 import { describeKey, sourceKey } from './key';
 import { createPlatform, type Platform } from './platform';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
-import { type NotifyMode, Scheduler } from './scheduler';
+import { createScheduler, type NotifyMode } from './scheduler';
 import { sourceTransport } from './source-transport';
 import type { Transport } from './transport';
 import type { FetchTransportOptions } from './transports/fetch';
@@ -130,7 +130,7 @@ function resolveUrl(url: string | URL, options: PoolOptions, platform: Platform)
 export function createPool(options: PoolOptions = {}): Pool {
   const base = options.platform ?? createPlatform();
   const platform: Platform = options.connectOnServer ? { ...base, isServer: false } : base;
-  const scheduler = new Scheduler(platform);
+  const schedule = createScheduler(platform);
   const lingerMs = options.lingerMs ?? 1000;
   const connections = new Map<string, Connection>();
   const handles = new Map<string, SourceHandle<any>>();
@@ -146,24 +146,20 @@ export function createPool(options: PoolOptions = {}): Pool {
 
   // Refs changed: only the inspection may differ.
   const touched = (): void => {
-    if (inspectors.size > 0) scheduler.schedule(inspectFlush, 'task');
+    if (inspectors.size > 0) schedule(inspectFlush, 'task');
   };
   // A connection's snapshot changed (on every event id, too: keep this cheap).
   const statuses = new WeakMap<Connection, string>();
   const changed = (connection: Connection): void => {
     touched();
-    const { status } = connection.snapshot;
-    if (statuses.get(connection) === status) return;
-    statuses.set(connection, status);
     // Development only: bundlers replace NODE_ENV, and production builds drop the warning.
-    if (
-      // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
-      // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
-      process.env.NODE_ENV !== 'production' &&
-      status === 'open' &&
-      options.warnings !== false
-    ) {
-      warnAboutConnectionLimit(connections.values());
+    // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+    // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+    if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
+      const { status } = connection.snapshot;
+      if (statuses.get(connection) === status) return;
+      statuses.set(connection, status);
+      if (status === 'open') warnAboutConnectionLimit(connections.values());
     }
   };
 
@@ -230,7 +226,7 @@ export function createPool(options: PoolOptions = {}): Pool {
           staleAfterMs: merged.staleAfterMs,
           pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
           platform,
-          scheduler,
+          schedule,
           notify: merged.notify ?? 'task',
           onChange: changed,
         });

@@ -12,31 +12,30 @@ export type NotifyMode = 'task' | 'frame';
  * Coalesces change notifications: a burst of events in one task (or one frame) notifies each
  * listener once. `on()` handlers bypass this and see every event.
  */
-export class Scheduler {
-  private readonly pending: Record<NotifyMode, Set<Flushable>> = {
-    task: new Set(),
-    frame: new Set(),
-  };
+export type Scheduler = (target: Flushable, mode: NotifyMode) => void;
 
-  constructor(private readonly platform: Platform) {}
-
-  schedule(target: Flushable, mode: NotifyMode): void {
-    const queue = this.pending[mode];
-    if (queue.has(target)) return;
-    if (queue.size === 0) {
-      const run = (): void => this.run(mode);
-      if (mode === 'frame') this.platform.requestFrame(run);
-      else this.platform.queueMicrotask(run);
-    }
-    queue.add(target);
-  }
-
-  private run(mode: NotifyMode): void {
-    const queue = this.pending[mode];
+/**
+ * Creates the scheduler of one pool.
+ *
+ * @example
+ * const schedule = createScheduler(platform);
+ * schedule(channel, 'task');
+ */
+export function createScheduler(platform: Platform): Scheduler {
+  const pending = { task: new Set<Flushable>(), frame: new Set<Flushable>() };
+  const run = (mode: NotifyMode): void => {
     // Targets scheduled while flushing wait for the next round, so a listener that causes
     // another change cannot loop forever inside one flush.
-    const targets = [...queue];
-    queue.clear();
+    const targets = [...pending[mode]];
+    pending[mode].clear();
     for (const target of targets) target.flush();
-  }
+  };
+  return (target, mode) => {
+    const queue = pending[mode];
+    if (queue.size === 0) {
+      if (mode === 'frame') platform.requestFrame(() => run(mode));
+      else platform.queueMicrotask(() => run(mode));
+    }
+    queue.add(target);
+  };
 }
