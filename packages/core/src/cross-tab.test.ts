@@ -290,10 +290,14 @@ function setup() {
 }
 
 /** Opens tabs one after the other, each elected before the next one opens. */
-async function openTabs(ctx: ReturnType<typeof setup>, n: number): Promise<Tab[]> {
+async function openTabs(
+  ctx: ReturnType<typeof setup>,
+  n: number,
+  init: SourceInit = {},
+): Promise<Tab[]> {
   const tabs: Tab[] = [];
   for (let i = 0; i < n; i++) {
-    const tab = ctx.open();
+    const tab = ctx.open(init);
     await vi.waitFor(() => expect(tab.role()).not.toBe('local'));
     tabs.push(tab);
   }
@@ -360,14 +364,13 @@ describe('cross-tab sharing', () => {
 
   it('names lock and channel by a hash of the key and never sends header values', async () => {
     const ctx = setup();
-    const init = { headers: { authorization: 'Bearer secret-token' } };
-    const a = ctx.open(init);
-    const b = ctx.open(init);
-    await vi.waitFor(() => expect(b.role()).toBe('follower'));
+    // One after the other: opened at once, either tab may win the election.
+    const [a, b] = await openTabs(ctx, 2, { headers: { authorization: 'Bearer secret-token' } });
+    expect(b!.role()).toBe('follower');
     ctx.server.current!.open();
     ctx.server.current!.send('x', { type: 'tick', id: '1' });
-    await vi.waitFor(() => expect(b.ids).toEqual(['1']));
-    expect(a.role()).toBe('leader');
+    await vi.waitFor(() => expect(b!.ids).toEqual(['1']));
+    expect(a!.role()).toBe('leader');
     const names = new Set(ctx.browser.posted.map((p) => p.name));
     expect([...names]).toEqual([expect.stringMatching(/^ssekit:1:[0-9a-f]{64}$/)]);
     expect(ctx.browser.held()).toEqual([...names]);
