@@ -121,4 +121,24 @@ describe('useEventSource', () => {
     expect(results.at(-1)).toBe(results.at(-2));
     expect(server.connections).toHaveLength(1);
   });
+
+  it('returns a new object with the new controls when the stream changes', async () => {
+    const view = render(
+      <SSEProvider pool={pool}>
+        <Status />
+      </SSEProvider>,
+    );
+    const first = results.at(-1)!;
+    view.rerender(
+      <SSEProvider pool={pool}>
+        <Status target="https://example.test/b" />
+      </SSEProvider>,
+    );
+    const second = results.at(-1)!;
+    expect(second).not.toBe(first);
+    expect(server.connections.map((c) => c.url)).toEqual([URL_A, 'https://example.test/b']);
+    act(() => second.close());
+    expect(server.connections[1]!.aborted).toBe(true);
+    expect(server.connections[0]!.aborted).toBe(false);
+  });
 });

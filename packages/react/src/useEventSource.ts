@@ -3,11 +3,12 @@ import {
   type EventMap,
   IDLE_SOURCE,
   type SourceBindingOptions,
+  type SourceHandle,
   type SourceSnapshot,
   type SourceTarget,
   sourceFor,
 } from '@ssekit/core';
-import { useMemo, useRef, useSyncExternalStore } from 'react';
+import { useRef, useSyncExternalStore } from 'react';
 import { useBinding } from './usePool';
 
 /** What {@link useEventSource} returns: the source's snapshot, plus its two commands. */
@@ -16,6 +17,13 @@ export interface UseEventSourceResult extends SourceSnapshot {
   reconnect(): void;
   /** Close the stream for every subscriber until `reconnect()`. */
   close(): void;
+}
+
+/** What one component's hook remembers: the last result, and what it was made from. */
+interface Memo extends Record<string, unknown> {
+  result?: UseEventSourceResult;
+  snapshot?: SourceSnapshot;
+  handle?: SourceHandle<any>;
 }
 
 // The server never subscribes: it renders the idle snapshot, and so does hydration.
@@ -35,13 +43,18 @@ export function useEventSource<Events extends EventMap = EventMap>(
   target: SourceTarget<Events>,
   options?: SourceBindingOptions,
 ): UseEventSourceResult {
-  const [pool, merged] = useBinding(options, useRef({}).current);
+  // One record per component for everything it remembers (no useMemo: one hook fewer).
+  const memo = useRef<Memo>({}).current;
+  const [pool, merged] = useBinding(options, memo);
   // The pool returns the same handle for the same key, so an inline options object is free.
   const handle = sourceFor(pool, target, merged);
   // `listen` is stable per handle: React resubscribes only when the stream itself changes (re-key).
   const snapshot = useSyncExternalStore(handle.listen, handle.get, getServerSnapshot);
-  return useMemo(
-    () => ({ ...snapshot, reconnect: handle.reconnect, close: handle.close }),
-    [snapshot, handle],
-  );
+  // One result per snapshot and handle, so its identity changes only when they do.
+  if (memo.snapshot !== snapshot || memo.handle !== handle || !memo.result) {
+    memo.result = { ...snapshot, reconnect: handle.reconnect, close: handle.close };
+    memo.snapshot = snapshot;
+    memo.handle = handle;
+  }
+  return memo.result;
 }

@@ -240,6 +240,92 @@ describe('useSSEEvent', () => {
   });
 });
 
+function Toggle({ listening, seen }: { listening: boolean; seen: number[] }): ReactElement {
+  const { data, count } = useSSEEvent<Tick>(URL_A, 'tick', {
+    onEvent: listening ? (tick) => seen.push(tick.price) : undefined,
+  });
+  return <p data-testid="toggle">{`${data?.price ?? '-'}:${count}`}</p>;
+}
+
+function Urls({ url, seen }: { url: string; seen: string[] }): ReactElement {
+  useSSEEvent<Tick>(url, 'tick', { onEvent: (tick) => seen.push(`${url}:${tick.price}`) });
+  return <p />;
+}
+
+function Pick({ field }: { field: 'price' | 'volume' }): ReactElement {
+  const value = useSSEEvent<Tick, string, object, any, number | undefined>(URL_A, 'tick', {
+    select: (s) => s.data?.[field],
+  });
+  return <p data-testid="pick">{value ?? '-'}</p>;
+}
+
+describe('onEvent', () => {
+  it('starts and stops calling onEvent as it comes and goes, keeping the stream and the data', async () => {
+    const seen: number[] = [];
+    const view = render(withPool(<Toggle listening={false} seen={seen} />));
+    server.current!.open();
+    send({ price: 1 });
+    await flush();
+    expect(screen.getByTestId('toggle').textContent).toBe('1:1');
+    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
+
+    view.rerender(withPool(<Toggle listening seen={seen} />));
+    await flush();
+    // The listener and the handler: two subscriptions on the same reading.
+    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 2 });
+    send({ price: 2 });
+    await flush();
+    expect(seen).toEqual([2]);
+    expect(screen.getByTestId('toggle').textContent).toBe('2:2');
+
+    view.rerender(withPool(<Toggle listening={false} seen={seen} />));
+    await flush();
+    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
+    send({ price: 3 });
+    await flush();
+    expect(seen).toEqual([2]);
+    expect(screen.getByTestId('toggle').textContent).toBe('3:3');
+    expect(server.connections).toHaveLength(1);
+    expect(server.connections[0]!.aborted).toBe(false);
+
+    view.unmount();
+    expect(pool.inspect().connections[0]?.refs).toBe(0);
+  });
+
+  it('stops calling onEvent on unmount, and follows the handle when the URL changes', async () => {
+    const seen: string[] = [];
+    const view = render(withPool(<Urls url={URL_A} seen={seen} />));
+    const a = server.connections[0]!;
+    a.open();
+    a.send({ price: 1 }, { type: 'tick' });
+    view.rerender(withPool(<Urls url={URL_B} seen={seen} />));
+    const b = server.connections[1]!;
+    b.open();
+    a.send({ price: 2 }, { type: 'tick' });
+    b.send({ price: 3 }, { type: 'tick' });
+    await flush();
+    expect(seen).toEqual([`${URL_A}:1`, `${URL_B}:3`]);
+    view.unmount();
+    b.send({ price: 4 }, { type: 'tick' });
+    await flush();
+    expect(seen).toEqual([`${URL_A}:1`, `${URL_B}:3`]);
+    expect(pool.inspect().connections.every((c) => c.refs === 0)).toBe(true);
+  });
+});
+
+describe('select', () => {
+  it('follows a new select function, and the server snapshot is the empty one', async () => {
+    const view = render(withPool(<Pick field="price" />));
+    expect(screen.getByTestId('pick').textContent).toBe('-');
+    server.current!.open();
+    send({ price: 4, volume: 9 });
+    await flush();
+    expect(screen.getByTestId('pick').textContent).toBe('4');
+    view.rerender(withPool(<Pick field="volume" />));
+    expect(screen.getByTestId('pick').textContent).toBe('9');
+  });
+});
+
 let inlineRenders = 0;
 function InlineOptions(): ReactElement {
   inlineRenders++;

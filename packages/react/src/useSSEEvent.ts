@@ -2,13 +2,14 @@
 import type {
   EventBindingOptions,
   EventData,
+  EventHandle,
   EventMap,
   EventSnapshot,
   ReceivedEvent,
   SourceTarget,
 } from '@ssekit/core';
 import { EMPTY_EVENT, eventFor } from '@ssekit/core';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useRef, useSyncExternalStore } from 'react';
 import { useBinding } from './usePool';
 
 /** Options of {@link useSSEEvent}: how to read and connect, plus `select`, `isEqual`, `onEvent`. */
@@ -21,14 +22,67 @@ export interface UseSSEEventOptions<T, R = EventSnapshot<T>> extends EventBindin
   onEvent?: (data: T, event: ReceivedEvent) => void;
 }
 
-/** What one component's hook remembers between renders. */
+type Subscribe = (onChange: () => void) => () => void;
+
+/**
+ * What one component's hook remembers between renders. Fields are set only when an option needs
+ * them: an idle widget without `select` or `onEvent` keeps nothing here.
+ */
 interface Memo<R> extends Record<string, unknown> {
   onEvent?: (data: any, event: ReceivedEvent) => void;
   selection?: { snapshot: unknown; select: unknown; value: R };
+  /** The subscribe function used while `onEvent` is set, and the handle it subscribes to. */
+  subscribe?: Subscribe;
+  subscribed?: EventHandle<unknown>;
 }
 
 // Mapped, so `O` infers property by property even beside inline `select`/`onEvent` arrows.
 type Inferred<O> = { [P in keyof O]: O[P] };
+
+// Without `select` the server (and hydration) renders the empty snapshot: one function for all.
+const getEmptyEvent = (): EventSnapshot<never> => EMPTY_EVENT;
+
+/**
+ * The subscribe function for useSyncExternalStore. Without `onEvent` it is the handle's own
+ * `listen`: stable per handle and never calls at once, so a component allocates nothing for it.
+ * With `onEvent`, one function per component and handle also registers the handler (which calls
+ * the latest `memo.onEvent`, so an inline arrow does not resubscribe on every render); React
+ * resubscribes only when the handle changes or `onEvent` comes or goes.
+ */
+function subscribeFor(handle: EventHandle<unknown>, memo: Memo<unknown>): Subscribe {
+  if (!memo.onEvent) return handle.listen;
+  if (memo.subscribed !== handle || !memo.subscribe) {
+    memo.subscribed = handle;
+    memo.subscribe = (onChange) => {
+      const stopOn = handle.on((data, event) => memo.onEvent?.(data, event));
+      const stop = handle.listen(onChange);
+      return () => {
+        stop();
+        stopOn();
+      };
+    };
+  }
+  return memo.subscribe;
+}
+
+/**
+ * Reads a slice through `select`, memoised so useSyncExternalStore sees one value until the
+ * slice really changes (by `isEqual`). Outside the hook, so its closure holds only what it reads.
+ */
+function picker<S, R>(
+  memo: Memo<R>,
+  select: (snapshot: S) => R,
+  isEqual: (a: R, b: R) => boolean,
+): (snapshot: S) => R {
+  return (snapshot) => {
+    const last = memo.selection;
+    if (last?.snapshot === snapshot && last.select === select) return last.value;
+    const next = select(snapshot);
+    const value = last && isEqual(last.value, next) ? last.value : next;
+    memo.selection = { snapshot, select, value };
+    return value;
+  };
+}
 
 /**
  * The latest value of one event type of a shared stream (or, with `select`, a slice of it).
@@ -47,34 +101,23 @@ export function useSSEEvent<
   type: K,
   options: Inferred<O> & UseSSEEventOptions<EventData<T, Events, K, O>, R> = {} as never,
 ): R {
+  type Snapshot = EventSnapshot<EventData<T, Events, K, O>>;
   const { select, isEqual = Object.is, onEvent, ...read } = options;
-  // One record per component for everything it remembers: fewer hooks, less memory per widget.
+  // One record per component for everything it remembers: a widget pays for one hook and one
+  // object, and for fields only when its options need them.
   const memo = useRef<Memo<R>>({}).current;
   const [pool, merged] = useBinding(read, memo);
   // Event handles are cached by type and reading options, so inline options keep the same handle.
   const handle = eventFor<EventData<T, Events, K, O>>(pool, target, type, merged);
-  // The latest callback, so an inline arrow does not resubscribe on every render.
-  memo.onEvent = onEvent;
-  const listening = onEvent !== undefined;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: memo.onEvent is read when an event arrives, on purpose.
-  useEffect(
-    () => (listening ? handle.on((data, event) => memo.onEvent?.(data, event)) : undefined),
-    [handle, listening],
-  );
-  // Memoise the selection so useSyncExternalStore sees one value until the slice really changes.
-  const pick = (snapshot: EventSnapshot<EventData<T, Events, K, O>>): R => {
-    if (!select) return snapshot as R;
-    const last = memo.selection;
-    if (last?.snapshot === snapshot && last.select === select) return last.value;
-    const next = select(snapshot);
-    const value = last && isEqual(last.value, next) ? last.value : next;
-    memo.selection = { snapshot, select, value };
-    return value;
-  };
-  // `listen` is stable per handle and never calls at once: exactly what React subscribes with.
+  // The latest callback, read when an event arrives. Not written while there is none to forget.
+  if (onEvent || memo.onEvent) memo.onEvent = onEvent;
+  const subscribe = subscribeFor(handle as EventHandle<unknown>, memo);
+  const pick = select && picker<Snapshot, R>(memo, select, isEqual);
+  // Without `select`, `get` is stable per handle and returns the core's cached snapshot: the
+  // store needs no function of its own.
   return useSyncExternalStore(
-    handle.listen,
-    () => pick(handle.get()),
-    () => pick(EMPTY_EVENT),
+    subscribe,
+    pick ? () => pick(handle.get()) : (handle.get as () => R),
+    pick ? () => pick(EMPTY_EVENT) : (getEmptyEvent as () => R),
   );
 }

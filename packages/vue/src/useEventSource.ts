@@ -10,7 +10,7 @@ import {
 } from '@ssekit/core';
 import { type MaybeRefOrGetter, type Ref, toValue } from 'vue';
 import { useSSEPool } from './provideSSEPool';
-import { useSnapshot } from './useSnapshot';
+import { isPlain, useSnapshot } from './useSnapshot';
 
 /** Options of {@link useEventSource}: how to connect; `enabled` may be a ref or a getter. */
 export interface UseEventSourceOptions extends Omit<SourceBindingOptions, 'enabled'> {
@@ -31,6 +31,8 @@ export interface UseEventSourceReturn {
   close(): void;
 }
 
+const KEYS = ['status', 'error', 'retry', 'lastEventId', 'role'] as const;
+
 /**
  * The state of one shared stream as readonly refs; re-keys when `target` or `enabled` change.
  *
@@ -44,7 +46,12 @@ export function useEventSource<Events extends EventMap = EventMap>(
   const pool = useSSEPool();
   const { enabled, ...init } = options;
   const handle = () => sourceFor(pool, toValue(target), { ...init, enabled: toValue(enabled) });
-  return useSnapshot(handle, ['status', 'error', 'retry', 'lastEventId', 'role'], undefined, {
+  if (isPlain(target) && isPlain(enabled)) {
+    // Plain inputs give one handle for good: its own controls, and no watcher to follow it.
+    const fixed = handle();
+    return useSnapshot(fixed, KEYS, undefined, { reconnect: fixed.reconnect, close: fixed.close });
+  }
+  return useSnapshot(handle, KEYS, undefined, {
     reconnect: () => handle().reconnect(),
     close: () => handle().close(),
   });

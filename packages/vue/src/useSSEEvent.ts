@@ -1,6 +1,7 @@
 import {
   type EventBindingOptions,
   type EventData,
+  type EventHandle,
   type EventMap,
   eventFor,
   type ReceivedEvent,
@@ -10,7 +11,7 @@ import {
 import type { MaybeRefOrGetter, Ref } from 'vue';
 import { toValue } from 'vue';
 import { useSSEPool } from './provideSSEPool';
-import { useSnapshot } from './useSnapshot';
+import { isPlain, useSnapshot } from './useSnapshot';
 
 /** Options of {@link useSSEEvent}: how to read the event, how to connect, and `onEvent`. */
 export interface UseSSEEventOptions<T = unknown> extends Omit<EventBindingOptions<T>, 'enabled'> {
@@ -39,6 +40,8 @@ export interface UseSSEEventReturn<T> {
   readonly history: Readonly<Ref<readonly T[]>>;
 }
 
+const KEYS = ['data', 'error', 'raw', 'lastEventId', 'receivedAt', 'count', 'history'] as const;
+
 /**
  * The latest event of one type on a shared stream, as readonly refs; re-keys when `target`,
  * `type` or `enabled` change.
@@ -61,9 +64,17 @@ export function useSSEEvent<
   const { enabled, onEvent, ...read } = (options ?? {}) as UseSSEEventOptions<Data>;
   const handle = () =>
     eventFor<Data>(pool, toValue(target), toValue(type), { ...read, enabled: toValue(enabled) });
-  return useSnapshot(
-    handle,
-    ['data', 'error', 'raw', 'lastEventId', 'receivedAt', 'count', 'history'],
-    (current) => onEvent && current.on(onEvent),
-  );
+  // Plain inputs give one handle for good: no watcher needed to follow it.
+  const fixed = isPlain(target) && isPlain(type) && isPlain(enabled);
+  return useSnapshot(fixed ? handle() : handle, KEYS, onEvent && handlerOn(onEvent));
+}
+
+/**
+ * Subscribes `onEvent` beside the snapshot, on whichever handle is current. Built outside the
+ * composable so the subscription keeps only the callback, not the composable's other locals.
+ */
+function handlerOn<T>(
+  onEvent: (data: T, event: ReceivedEvent) => void,
+): (current: EventHandle<T>) => () => void {
+  return (current) => current.on(onEvent);
 }
