@@ -611,8 +611,10 @@ describe('cross-tab sharing', () => {
     const a = ctx.open({}, noLocks);
     const b = ctx.open({}, noLocks);
     await vi.waitFor(() => expect(ctx.server.connections).toHaveLength(2));
-    ctx.server.connections[0]!.open();
+    // Either tab may connect first: open both connections.
+    for (const connection of ctx.server.connections) connection.open();
     await vi.waitFor(() => expect(a.source.get().status).toBe('open'));
+    await vi.waitFor(() => expect(b.source.get().status).toBe('open'));
     expect(a.role()).toBe('local');
     expect(b.role()).toBe('local');
   });
