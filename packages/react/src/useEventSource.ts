@@ -9,7 +9,7 @@ import {
   sourceFor,
 } from '@ssekit/core';
 import { useRef, useSyncExternalStore } from 'react';
-import { useBinding } from './usePool';
+import { type Lazy, recordOf, useBinding } from './usePool';
 
 /** What {@link useEventSource} returns: the source's snapshot, plus its two commands. */
 export interface UseEventSourceResult extends SourceSnapshot {
@@ -44,13 +44,14 @@ export function useEventSource<Events extends EventMap = EventMap>(
   options?: SourceBindingOptions,
 ): UseEventSourceResult {
   // One record per component for everything it remembers (no useMemo: one hook fewer).
-  const memo = useRef<Memo>({}).current;
-  const [pool, merged] = useBinding(options, memo);
+  const record = useRef<Memo>(undefined) as Lazy<Memo>;
+  const [pool, merged] = useBinding(options, record);
   // The pool returns the same handle for the same key, so an inline options object is free.
   const handle = sourceFor(pool, target, merged);
   // `listen` is stable per handle: React resubscribes only when the stream itself changes (re-key).
   const snapshot = useSyncExternalStore(handle.listen, handle.get, getServerSnapshot);
   // One result per snapshot and handle, so its identity changes only when they do.
+  const memo = recordOf(record);
   if (memo.snapshot !== snapshot || memo.handle !== handle || !memo.result) {
     memo.result = { ...snapshot, reconnect: handle.reconnect, close: handle.close };
     memo.snapshot = snapshot;

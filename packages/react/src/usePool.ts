@@ -32,16 +32,16 @@ export function usePool(): Pool {
 /**
  * The pool and options a hook binds with: its own options over the provider's defaults. An option
  * passed as `undefined` (an optional prop passed through) keeps the default. Function and schema
- * options are read on mount (remount with a `key` to change them): `memo` is the hook's own
- * per-component record, where the first ones are kept. Internal.
+ * options are read on mount (remount with a `key` to change them): `record` is the hook's own
+ * per-component ref, whose object is made only when there is a first one to keep. Internal.
  *
  * @example
- * const memo = useRef({}).current;
- * const [pool, merged] = useBinding(options, memo);
+ * const record = useRef<Record<string, unknown>>(undefined);
+ * const [pool, merged] = useBinding(options, record);
  */
 export function useBinding<O extends object>(
   options: O | undefined,
-  memo: Record<string, unknown>,
+  record: Lazy<Record<string, unknown>>,
 ): [Pool, SSEDefaults & O] {
   const context = useContext(SSEContext);
   const merged: Record<string, unknown> = { ...context.options };
@@ -51,11 +51,31 @@ export function useBinding<O extends object>(
   for (const key of BY_IDENTITY) {
     const value = merged[key];
     if (typeof value === 'function' || (key === 'schema' && value)) {
+      const memo = recordOf(record);
       memo[key] ??= value;
       merged[key] = memo[key];
     }
   }
   return [context.pool ?? getDefaultPool(), merged as SSEDefaults & O];
+}
+
+/**
+ * A hook's per-component record, made on first use: most widgets pass no function options and
+ * no `select` or `onEvent`, and then keep no object beyond the ref (about 90 bytes each).
+ */
+export interface Lazy<T> {
+  current: T | undefined;
+}
+
+/**
+ * The record behind `ref`, made on first use. Internal.
+ *
+ * @example
+ * recordOf(ref).onEvent = onEvent;
+ */
+export function recordOf<T extends object>(ref: Lazy<T>): T {
+  ref.current ??= {} as T;
+  return ref.current;
 }
 
 const BY_IDENTITY = ['parse', 'schema', 'headers', 'fetch', 'EventSource', 'transport'] as const;

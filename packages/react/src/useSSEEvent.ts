@@ -10,7 +10,7 @@ import type {
 } from '@ssekit/core';
 import { EMPTY_EVENT, eventFor } from '@ssekit/core';
 import { useRef, useSyncExternalStore } from 'react';
-import { useBinding } from './usePool';
+import { type Lazy, recordOf, useBinding } from './usePool';
 
 /** Options of {@link useSSEEvent}: how to read and connect, plus `select`, `isEqual`, `onEvent`. */
 export interface UseSSEEventOptions<T, R = EventSnapshot<T>> extends EventBindingOptions<any> {
@@ -49,8 +49,8 @@ const getEmptyEvent = (): EventSnapshot<never> => EMPTY_EVENT;
  * the latest `memo.onEvent`, so an inline arrow does not resubscribe on every render); React
  * resubscribes only when the handle changes or `onEvent` comes or goes.
  */
-function subscribeFor(handle: EventHandle<unknown>, memo: Memo<unknown>): Subscribe {
-  if (!memo.onEvent) return handle.listen;
+function subscribeFor(handle: EventHandle<unknown>, memo: Memo<unknown> | undefined): Subscribe {
+  if (!memo?.onEvent) return handle.listen;
   if (memo.subscribed !== handle || !memo.subscribe) {
     memo.subscribed = handle;
     memo.subscribe = (onChange) => {
@@ -103,16 +103,16 @@ export function useSSEEvent<
 ): R {
   type Snapshot = EventSnapshot<EventData<T, Events, K, O>>;
   const { select, isEqual = Object.is, onEvent, ...read } = options;
-  // One record per component for everything it remembers: a widget pays for one hook and one
-  // object, and for fields only when its options need them.
-  const memo = useRef<Memo<R>>({}).current;
-  const [pool, merged] = useBinding(read, memo);
+  // One record per component for everything it remembers, made only when an option needs it:
+  // a plain widget pays for one ref and nothing more.
+  const record = useRef<Memo<R>>(undefined) as Lazy<Memo<R>>;
+  const [pool, merged] = useBinding(read, record);
   // Event handles are cached by type and reading options, so inline options keep the same handle.
   const handle = eventFor<EventData<T, Events, K, O>>(pool, target, type, merged);
   // The latest callback, read when an event arrives. Not written while there is none to forget.
-  if (onEvent || memo.onEvent) memo.onEvent = onEvent;
-  const subscribe = subscribeFor(handle as EventHandle<unknown>, memo);
-  const pick = select && picker<Snapshot, R>(memo, select, isEqual);
+  if (onEvent || record.current?.onEvent) recordOf(record).onEvent = onEvent;
+  const subscribe = subscribeFor(handle as EventHandle<unknown>, record.current);
+  const pick = select && picker<Snapshot, R>(recordOf(record), select, isEqual);
   // Without `select`, `get` is stable per handle and returns the core's cached snapshot: the
   // store needs no function of its own.
   return useSyncExternalStore(
