@@ -175,139 +175,11 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     ];
   },
 
-  async vue() {
-    const { installDom } = await import('./install-dom');
-    const dom = installDom();
-    const {
-      createApp,
-      defineComponent,
-      effectScope,
-      h,
-      nextTick,
-      onMounted,
-      onUnmounted,
-      shallowRef,
-    } = await import('vue');
-    const { SSEPoolKey, useSSEEvent } = await import('../packages/vue/src/index');
-    const n = 10_000;
-    const { pool, counted } = await testPool();
-    const Plain = defineComponent({ setup: () => () => null });
-    const Subscribed = defineComponent({
-      setup: () => {
-        useSSEEvent(STREAM, 'tick');
-        return () => null;
-      },
-    });
-    // For scale: the least a Vue subscription can cost, a shallowRef fed by the core handle.
-    const ticks = pool.source(STREAM).event('tick');
-    const Floor = defineComponent({
-      setup() {
-        const snapshot = shallowRef(ticks.get());
-        let stop: (() => void) | undefined;
-        onMounted(() => {
-          stop = ticks.listen((value) => {
-            snapshot.value = value;
-          });
-        });
-        onUnmounted(() => stop?.());
-        return () => null;
-      },
-    });
-    const mount = async (child: typeof Plain) => {
-      // Children of an element, not of a fragment: jsdom inserts before an anchor in linear time.
-      const app = createApp({
-        render: () =>
-          h(
-            'div',
-            Array.from({ length: n }, () => h(child)),
-          ),
-      });
-      app.provide(SSEPoolKey, pool);
-      app.mount(dom.document.createElement('div'));
-      // Components subscribe once mounted, in Vue's next flush.
-      await nextTick();
-      return app;
-    };
-    // An unmounted app still references its last tree: drop it with the app.
-    const unmount = (app: ReturnType<typeof createApp>): void => app.unmount();
-    unmount(await mount(Subscribed));
-    unmount(await mount(Plain));
-    const baseline = await perItem(n, () => mount(Plain), unmount);
-    let mounted = 0;
-    const gross = await perItem(
-      n,
-      () => mount(Subscribed),
-      (app) => {
-        mounted = counted();
-        unmount(app);
-      },
-    );
-    let floorMounted = 0;
-    const floor = await perItem(
-      n,
-      () => mount(Floor),
-      (app) => {
-        floorMounted = counted();
-        unmount(app);
-      },
-    );
-
-    // The same composable in bare effect scopes (a store module, a test), without components.
-    const scopes = (): Array<ReturnType<typeof effectScope>> => new Array(n).fill(null);
-    const stopAll = (list: Array<ReturnType<typeof effectScope>>): void => {
-      for (const scope of list) scope.stop();
-    };
-    const emptyScopes = await perItem(n, () => scopes().map(() => effectScope()), stopAll);
-    // An app's context lets the composable inject the pool outside a component.
-    const context = createApp({ render: () => null });
-    context.provide(SSEPoolKey, pool);
-    let inScopes = 0;
-    const scoped = await perItem(
-      n,
-      () =>
-        context.runWithContext(() =>
-          scopes().map(() => {
-            const scope = effectScope();
-            scope.run(() => useSSEEvent(STREAM, 'tick'));
-            return scope;
-          }),
-        ),
-      (list) => {
-        inScopes = counted();
-        stopAll(list);
-      },
-    );
-    dom.restore();
-    return [
-      {
-        name: "Vue: a mounted component calling `useSSEEvent(url, 'tick')`",
-        n,
-        gross,
-        baseline,
-        target: BINDING_TARGET,
-        counted: mounted,
-        note: 'holder: the same component without the composable (renders null)',
-      },
-      {
-        name: 'Vue, for scale: a `shallowRef` fed by `listen` in `onMounted`',
-        n,
-        gross: floor,
-        baseline,
-        target: BINDING_TARGET,
-        counted: floorMounted,
-        note: "the least any Vue subscription costs; the difference to `useSSEEvent` is the binding's own",
-      },
-      {
-        name: "Vue: `useSSEEvent(url, 'tick')` in an `effectScope()`",
-        n,
-        gross: scoped,
-        baseline: emptyScopes,
-        target: BINDING_TARGET,
-        counted: inScopes,
-        note: 'holder: an empty effect scope',
-      },
-    ];
-  },
+  // Vue: one process per figure. In one process, a tree unmounted for an earlier figure was at
+  // times freed during a later one, which then came out thousands of bytes negative.
+  vue: () => vueCase('composable'),
+  vueFloor: () => vueCase('floor'),
+  vueScope: () => vueCase('scope'),
 
   async svelte() {
     const { sseEvent } = await import('../packages/svelte/src/index');
@@ -397,6 +269,144 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
 
 const run = promisify(execFile);
 const self = fileURLToPath(import.meta.url);
+
+/**
+ * One Vue figure: a mounted component calling the composable, the hand-written floor (a
+ * shallowRef fed in onMounted), or the composable in bare effect scopes.
+ */
+async function vueCase(which: 'composable' | 'floor' | 'scope'): Promise<Measurement[]> {
+  const { installDom } = await import('./install-dom');
+  const dom = installDom();
+  const {
+    createApp,
+    defineComponent,
+    effectScope,
+    h,
+    nextTick,
+    onMounted,
+    onUnmounted,
+    shallowRef,
+  } = await import('vue');
+  const { SSEPoolKey, useSSEEvent } = await import('../packages/vue/src/index');
+  const n = 10_000;
+  const { pool, counted } = await testPool();
+  try {
+    if (which === 'scope') {
+      // The same composable in bare effect scopes (a store module, a test), without components.
+      const scopes = (): Array<ReturnType<typeof effectScope>> => new Array(n).fill(null);
+      const stopAll = (list: Array<ReturnType<typeof effectScope>>): void => {
+        for (const scope of list) scope.stop();
+      };
+      const emptyScopes = await perItem(n, () => scopes().map(() => effectScope()), stopAll);
+      // An app's context lets the composable inject the pool outside a component.
+      const context = createApp({ render: () => null });
+      context.provide(SSEPoolKey, pool);
+      let inScopes = 0;
+      const scoped = await perItem(
+        n,
+        () =>
+          context.runWithContext(() =>
+            scopes().map(() => {
+              const scope = effectScope();
+              scope.run(() => useSSEEvent(STREAM, 'tick'));
+              return scope;
+            }),
+          ),
+        (list) => {
+          inScopes = counted();
+          stopAll(list);
+        },
+      );
+      return [
+        {
+          name: "Vue: `useSSEEvent(url, 'tick')` in an `effectScope()`",
+          n,
+          gross: scoped,
+          baseline: emptyScopes,
+          target: BINDING_TARGET,
+          counted: inScopes,
+          note: 'holder: an empty effect scope',
+        },
+      ];
+    }
+    const Plain = defineComponent({ setup: () => () => null });
+    const Subscribed = defineComponent({
+      setup: () => {
+        useSSEEvent(STREAM, 'tick');
+        return () => null;
+      },
+    });
+    // For scale: the least a Vue subscription can cost, a shallowRef fed by the core handle.
+    const ticks = pool.source(STREAM).event('tick');
+    const Floor = defineComponent({
+      setup() {
+        const snapshot = shallowRef(ticks.get());
+        let stop: (() => void) | undefined;
+        onMounted(() => {
+          stop = ticks.listen((value) => {
+            snapshot.value = value;
+          });
+        });
+        onUnmounted(() => stop?.());
+        return () => null;
+      },
+    });
+    const measured = which === 'floor' ? Floor : Subscribed;
+    const mount = async (child: typeof Plain) => {
+      // Children of an element, not of a fragment: jsdom inserts before an anchor in linear time.
+      const app = createApp({
+        render: () =>
+          h(
+            'div',
+            Array.from({ length: n }, () => h(child)),
+          ),
+      });
+      app.provide(SSEPoolKey, pool);
+      app.mount(dom.document.createElement('div'));
+      // Components subscribe once mounted, in Vue's next flush.
+      await nextTick();
+      return app;
+    };
+    // An unmounted app still references its last tree: drop it with the app.
+    const unmount = (app: ReturnType<typeof createApp>): void => app.unmount();
+    // Warm-up: the first mounts pay for the connection and Vue's one-time allocations.
+    unmount(await mount(measured));
+    unmount(await mount(Plain));
+    const baseline = await perItem(n, () => mount(Plain), unmount);
+    let mounted = 0;
+    const gross = await perItem(
+      n,
+      () => mount(measured),
+      (app) => {
+        mounted = counted();
+        unmount(app);
+      },
+    );
+    return [
+      which === 'floor'
+        ? {
+            name: 'Vue, for scale: a `shallowRef` fed by `listen` in `onMounted`',
+            n,
+            gross,
+            baseline,
+            target: BINDING_TARGET,
+            counted: mounted,
+            note: "the least any Vue subscription costs; the difference to `useSSEEvent` is the binding's own",
+          }
+        : {
+            name: "Vue: a mounted component calling `useSSEEvent(url, 'tick')`",
+            n,
+            gross,
+            baseline,
+            target: BINDING_TARGET,
+            counted: mounted,
+            note: 'holder: the same component without the composable (renders null)',
+          },
+    ];
+  } finally {
+    dom.restore();
+  }
+}
 
 /** Runs one case in a fresh process, with the production builds of the frameworks. */
 async function measureInChild(name: string): Promise<Measurement[]> {
