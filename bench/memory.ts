@@ -175,8 +175,8 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     ];
   },
 
-  // Vue: one process per figure. In one process, a tree unmounted for an earlier figure was at
-  // times freed during a later one, which then came out thousands of bytes negative.
+  // Vue: one process per figure, each measured right after its own baseline, so no figure
+  // inherits the trees an earlier one mounted and unmounted.
   vue: () => vueCase('composable'),
   vueFloor: () => vueCase('floor'),
   vueScope: () => vueCase('scope'),
@@ -412,7 +412,9 @@ async function vueCase(which: 'composable' | 'floor' | 'scope'): Promise<Measure
 async function measureInChild(name: string): Promise<Measurement[]> {
   const { stdout } = await run(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', self, '--case', name],
+    // Single-threaded GC: with concurrent sweeping, a heap read right after gc() sometimes still
+    // counted a freed tree (one Vue figure in about six came out thousands of bytes negative).
+    ['--expose-gc', '--single-threaded-gc', '--import', 'tsx', self, '--case', name],
     {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: { ...process.env, NODE_ENV: 'production' },
