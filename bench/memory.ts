@@ -30,11 +30,15 @@ interface Measurement {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/** Heap in use once garbage (and whatever finalizers free) is collected. */
+/**
+ * Heap in use once garbage is collected, and whatever finalizers and weak-reference cleanups
+ * free in the tasks after a collection. With only setImmediate between collections, a
+ * just-unmounted Vue tree was at times still counted, then freed during the next figure.
+ */
 async function settledHeap(): Promise<number> {
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     gc?.();
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return process.memoryUsage().heapUsed;
 }
@@ -412,9 +416,7 @@ async function vueCase(which: 'composable' | 'floor' | 'scope'): Promise<Measure
 async function measureInChild(name: string): Promise<Measurement[]> {
   const { stdout } = await run(
     process.execPath,
-    // Single-threaded GC: with concurrent sweeping, a heap read right after gc() sometimes still
-    // counted a freed tree (one Vue figure in about six came out thousands of bytes negative).
-    ['--expose-gc', '--single-threaded-gc', '--import', 'tsx', self, '--case', name],
+    ['--expose-gc', '--import', 'tsx', self, '--case', name],
     {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: { ...process.env, NODE_ENV: 'production' },
