@@ -60,6 +60,24 @@ async function perItem<T>(
   return (after - before) / n;
 }
 
+/**
+ * {@link perItem} for subscriptions, with how many the pool counted while they were held (read
+ * just before `release`): proof that every item really subscribed.
+ */
+async function perSubscription<T>(
+  n: number,
+  allocate: () => T | Promise<T>,
+  release: (held: T) => void | Promise<void>,
+  counted: () => number,
+): Promise<{ bytes: number; counted: number }> {
+  let seen = 0;
+  const bytes = await perItem(n, allocate, (held) => {
+    seen = counted();
+    return release(held);
+  });
+  return { bytes, counted: seen };
+}
+
 async function testPool() {
   const { createPool } = await import('../packages/core/src/index');
   const { createTestTransport } = await import('../packages/core/src/testing');
@@ -87,20 +105,21 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     const stops: Array<() => void> = new Array(n).fill(null);
     // The connection and the channel are paid once, by the first subscriber.
     const first = ticks.listen(fns[n]!);
-    let total = 0;
-    const gross = await perItem(
+    const gross = await perSubscription(
       n,
       () => {
         for (let i = 0; i < n; i++) stops[i] = ticks.listen(fns[i]!);
       },
       () => {
-        total = counted() - 1;
         for (const stop of stops) stop();
       },
+      counted,
     );
     first();
     const name = "core: `source.event('tick').listen(fn)`";
-    return [{ name, n, gross, baseline: 0, target: CORE_TARGET, counted: total }];
+    return [
+      { name, n, gross: gross.bytes, baseline: 0, target: CORE_TARGET, counted: gross.counted - 1 },
+    ];
   },
 
   async react() {
@@ -138,42 +157,26 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     unmount(mount(Subscribed));
     unmount(mount(Plain));
     const baseline = await perItem(n, () => mount(Plain), unmount);
-    let total = 0;
-    const gross = await perItem(
-      n,
-      () => mount(Subscribed),
-      (root) => {
-        total = counted();
-        unmount(root);
-      },
-    );
-    let floorTotal = 0;
-    const floor = await perItem(
-      n,
-      () => mount(Floor),
-      (root) => {
-        floorTotal = counted();
-        unmount(root);
-      },
-    );
+    const gross = await perSubscription(n, () => mount(Subscribed), unmount, counted);
+    const floor = await perSubscription(n, () => mount(Floor), unmount, counted);
     dom.restore();
     return [
       {
         name: "React: a component calling `useSSEEvent(url, 'tick')`",
         n,
-        gross,
+        gross: gross.bytes,
         baseline,
         target: BINDING_TARGET,
-        counted: total,
+        counted: gross.counted,
         note: 'holder: the same component without the hook (returns null), under the same provider',
       },
       {
         name: 'React, for scale: a bare `useSyncExternalStore` on the core handle',
         n,
-        gross: floor,
+        gross: floor.bytes,
         baseline,
         target: BINDING_TARGET,
-        counted: floorTotal,
+        counted: floor.counted,
         note: "the least any React subscription costs; the difference to `useSSEEvent` is the binding's own",
       },
     ];
@@ -193,8 +196,7 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     const stores: unknown[] = new Array(n).fill(null);
     const stops: Array<() => void> = new Array(n).fill(null);
     const first = sseEvent(STREAM, 'tick', { pool }).subscribe(fns[n]!);
-    let total = 0;
-    const gross = await perItem(
+    const gross = await perSubscription(
       n,
       () => {
         for (let i = 0; i < n; i++) {
@@ -205,20 +207,20 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
         }
       },
       () => {
-        total = counted() - 1;
         for (const stop of stops) stop();
         stores.fill(null);
       },
+      counted,
     );
     first();
     return [
       {
         name: "Svelte: `sseEvent(url, 'tick')` store + `.subscribe(fn)`",
         n,
-        gross,
+        gross: gross.bytes,
         baseline: 0,
         target: BINDING_TARGET,
-        counted: total,
+        counted: gross.counted - 1,
         note: 'the store object a component keeps for `$ticks` is counted with its subscription; nothing to subtract',
       },
     ];
@@ -247,24 +249,21 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     };
     const first = watch(sseEventSignal(STREAM, 'tick', { pool }));
     const baseline = await perItem(n, () => watchAll(() => signal(EMPTY_EVENT)), disposeAll);
-    let total = 0;
-    const gross = await perItem(
+    const gross = await perSubscription(
       n,
       () => watchAll(() => sseEventSignal(STREAM, 'tick', { pool })),
-      (disposers) => {
-        total = counted() - 1;
-        disposeAll(disposers);
-      },
+      disposeAll,
+      counted,
     );
     first();
     return [
       {
         name: "Preact Signals: `effect` reading `sseEventSignal(url, 'tick')`",
         n,
-        gross,
+        gross: gross.bytes,
         baseline,
         target: BINDING_TARGET,
-        counted: total,
+        counted: gross.counted - 1,
         note: 'holder: the same effect reading a plain `signal()`',
       },
     ];
@@ -305,8 +304,7 @@ async function vueCase(which: 'composable' | 'floor' | 'scope'): Promise<Measure
       // An app's context lets the composable inject the pool outside a component.
       const context = createApp({ render: () => null });
       context.provide(SSEPoolKey, pool);
-      let inScopes = 0;
-      const scoped = await perItem(
+      const scoped = await perSubscription(
         n,
         () =>
           context.runWithContext(() =>
@@ -316,19 +314,17 @@ async function vueCase(which: 'composable' | 'floor' | 'scope'): Promise<Measure
               return scope;
             }),
           ),
-        (list) => {
-          inScopes = counted();
-          stopAll(list);
-        },
+        stopAll,
+        counted,
       );
       return [
         {
           name: "Vue: `useSSEEvent(url, 'tick')` in an `effectScope()`",
           n,
-          gross: scoped,
+          gross: scoped.bytes,
           baseline: emptyScopes,
           target: BINDING_TARGET,
-          counted: inScopes,
+          counted: scoped.counted,
           note: 'holder: an empty effect scope',
         },
       ];
@@ -377,33 +373,25 @@ async function vueCase(which: 'composable' | 'floor' | 'scope'): Promise<Measure
     unmount(await mount(measured));
     unmount(await mount(Plain));
     const baseline = await perItem(n, () => mount(Plain), unmount);
-    let mounted = 0;
-    const gross = await perItem(
-      n,
-      () => mount(measured),
-      (app) => {
-        mounted = counted();
-        unmount(app);
-      },
-    );
+    const gross = await perSubscription(n, () => mount(measured), unmount, counted);
     return [
       which === 'floor'
         ? {
             name: 'Vue, for scale: a `shallowRef` fed by `listen` in `onMounted`',
             n,
-            gross,
+            gross: gross.bytes,
             baseline,
             target: BINDING_TARGET,
-            counted: mounted,
+            counted: gross.counted,
             note: "the least any Vue subscription costs; the difference to `useSSEEvent` is the binding's own",
           }
         : {
             name: "Vue: a mounted component calling `useSSEEvent(url, 'tick')`",
             n,
-            gross,
+            gross: gross.bytes,
             baseline,
             target: BINDING_TARGET,
-            counted: mounted,
+            counted: gross.counted,
             note: 'holder: the same component without the composable (renders null)',
           },
     ];
