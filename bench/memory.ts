@@ -125,10 +125,10 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
   async react() {
     const { installDom } = await import('./install-dom');
     const dom = installDom();
-    const { createElement, Fragment, useSyncExternalStore } = await import('react');
+    const { createElement, Fragment, useRef, useSyncExternalStore } = await import('react');
     const { createRoot } = await import('react-dom/client');
     const { flushSync } = await import('react-dom');
-    const { SSEProvider, useSSEEvent } = await import('../packages/react/src/index');
+    const { SSEProvider, usePool, useSSEEvent } = await import('../packages/react/src/index');
     const n = 10_000;
     const { pool, counted } = await testPool();
     const Plain = (): null => null;
@@ -140,6 +140,14 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     const ticks = pool.source(STREAM).event('tick');
     const listen = (onChange: () => void): (() => void) => ticks.listen(onChange);
     const Floor = (): null => {
+      useSyncExternalStore(listen, ticks.get);
+      return null;
+    };
+    // What any hook that honours a provider and remembers inline options must hold besides: a
+    // context read and one ref. The difference to `useSSEEvent` is what the binding keeps beyond.
+    const FloorInProvider = (): null => {
+      usePool();
+      useRef(undefined);
       useSyncExternalStore(listen, ticks.get);
       return null;
     };
@@ -159,6 +167,7 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     const baseline = await perItem(n, () => mount(Plain), unmount);
     const gross = await perSubscription(n, () => mount(Subscribed), unmount, counted);
     const floor = await perSubscription(n, () => mount(Floor), unmount, counted);
+    const inProvider = await perSubscription(n, () => mount(FloorInProvider), unmount, counted);
     dom.restore();
     return [
       {
@@ -178,6 +187,15 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
         target: BINDING_TARGET,
         counted: floor.counted,
         note: "the least any React subscription costs; the difference to `useSSEEvent` is the binding's own",
+      },
+      {
+        name: 'React, for scale: the same plus `usePool()` and one `useRef`',
+        n,
+        gross: inProvider.bytes,
+        baseline,
+        target: BINDING_TARGET,
+        counted: inProvider.counted,
+        note: 'the least a hook costs that reads a provider and remembers inline options per component',
       },
     ];
   },
