@@ -1,10 +1,9 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/fetch.ts', 'src/testing.ts', 'src/cross-tab.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  target: 'es2022',
-  treeshake: true,
-});
+export default defineConfig(
+  libraryBuild({
+    entry: ['src/index.ts', 'src/fetch.ts', 'src/testing.ts', 'src/cross-tab.ts'],
+    treeshake: true,
+  }),
+);
