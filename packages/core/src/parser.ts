@@ -230,15 +230,12 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
         eol - pos - 5 <= maxEventSize &&
         isData(s, pos)
       ) {
-        const event = {
-          type: type || 'message',
-          data: s.slice(valueAt(s, pos + 5, eol), eol),
-          lastEventId,
-        };
-        type = '';
+        // Same dispatch as every other event, so the two paths cannot drift apart.
+        data = s.slice(valueAt(s, pos + 5, eol), eol);
+        hasData = true;
         pos = eol + 2;
         lf = s.indexOf('\n', pos);
-        onEvent(event);
+        dispatch();
         continue;
       } else {
         line(s, pos, eol);
