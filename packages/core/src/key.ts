@@ -9,6 +9,8 @@ export interface KeyParts {
   readonly headers: readonly unknown[];
   /** Anything else that must not be shared across (custom fetch, EventSource, id parameter). */
   readonly extra: readonly unknown[];
+  /** Who the stream is for, as the app says: `scope`, then `crossTab.scope` (null when unset). */
+  readonly scope?: readonly (string | null)[];
 }
 
 // Functions and objects enter a key by identity, never as text: two different token getters
@@ -50,7 +52,49 @@ export function sourceKey(parts: KeyParts): string {
     body,
     parts.headers.map(headerEntries),
     parts.extra.map(identity),
+    parts.scope ?? [],
   ]);
+}
+
+/** What a cross-tab key is made of, and what in `parts` another tab could not compare. */
+export interface PortableKey {
+  /** Text only: the same in every tab for the same request. */
+  readonly text: string;
+  /** Why `text` alone does not say who the stream is for (empty when it does). */
+  readonly unsure: readonly string[];
+}
+
+/**
+ * The key of one stream as another tab can compare it: text only. Object numbers are counted
+ * per tab (the first function of every tab is `#1`), so anything known only by identity, and
+ * cookies sent cross-origin, is listed in `unsure` instead: such a source may be shared only
+ * under a scope the app gives.
+ *
+ * @example
+ * const { text, unsure } = portableKey(parts); // unsure: ['headers from a function']
+ */
+export function portableKey(parts: KeyParts): PortableKey {
+  const unsure: string[] = [];
+  const text = (value: unknown, why: string): unknown => {
+    if (value === null || value === undefined || typeof value === 'string') return value ?? null;
+    unsure.push(why);
+    return why;
+  };
+  const headers = parts.headers.map((h) =>
+    typeof h === 'function' ? text(h, 'headers from a function') : headerEntries(h),
+  );
+  const key = JSON.stringify([
+    text(parts.transport, 'a custom transport'),
+    parts.method,
+    parts.url,
+    parts.credentials,
+    text(parts.body, 'a body that is not a string'),
+    headers,
+    parts.extra.map((x) => text(x, 'a custom fetch or EventSource')),
+  ]);
+  // Cookies are the browser's, not the request's: who they stand for can change between tabs.
+  if (parts.credentials === 'include') unsure.push("credentials: 'include' (cookies)");
+  return { text: key, unsure };
 }
 
 /**
