@@ -10,6 +10,7 @@ import { sourceTransport } from './source-transport';
 import type { Transport } from './transport';
 import type { FetchTransportOptions } from './transports/fetch';
 import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
+import type { Credentials, RequestBody } from './web-types';
 
 /** How one stream is requested. Everything that changes who you are enters the pool's key. */
 export interface SourceInit {
@@ -20,9 +21,9 @@ export interface SourceInit {
   /** Fetch transport; default `'GET'`. */
   method?: string;
   /** Fetch transport. */
-  body?: BodyInit | null;
+  body?: RequestBody;
   /** `'include'` sends cookies cross-origin (`withCredentials` on a native EventSource). */
-  credentials?: RequestCredentials;
+  credentials?: Credentials;
   /** Fetch transport: your own `fetch`. */
   fetch?: typeof fetch;
   /** Native transport: your own `EventSource` constructor. */

@@ -1,6 +1,7 @@
 import { createEventStreamParser } from '../parser';
 import type { Transport, TransportRequest, TransportSink } from '../transport';
 import type { SSEError } from '../types';
+import type { Credentials, RequestBody } from '../web-types';
 
 /**
  * Options of {@link createFetchTransport}.
@@ -20,8 +21,8 @@ export interface FetchTransportOptions {
   /** Default 'GET'. */
   method?: string;
   /** Sent again on every attempt, so it must be re-readable: a string, Blob, FormData… */
-  body?: BodyInit | null;
-  credentials?: RequestCredentials;
+  body?: RequestBody;
+  credentials?: Credentials;
   /** Injectable; default `globalThis.fetch`, read at call time. */
   fetch?: typeof fetch;
   /** The largest event data kept, in UTF-16 code units; default 8 MiB. */
