@@ -40,6 +40,24 @@ describe('warnings outside a browser', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('never prints the HTTP/1.1 warning when the page itself came over HTTP/2 (same origin)', () => {
+    // Resource Timing has no entry for a stream that is still open: only the navigation entry
+    // tells the protocol, and a same-origin stream shares the page's connection pool.
+    vi.stubGlobal('document', {});
+    vi.stubGlobal('location', { origin: 'https://busy.test', href: 'https://busy.test/' });
+    vi.spyOn(performance, 'getEntriesByName').mockReturnValue([]);
+    vi.spyOn(performance, 'getEntriesByType').mockImplementation((type: string) =>
+      type === 'navigation' ? ([{ nextHopProtocol: 'h2' }] as unknown as PerformanceEntryList) : [],
+    );
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { pool, server } = testPool();
+    for (let i = 0; i < 6; i++) {
+      pool.source(`https://busy.test/h2-${i}`).listen(() => {});
+      server.current?.open();
+    }
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it('warns once, with the fix, when a pool without window is asked to connect', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const server = createTestTransport();
