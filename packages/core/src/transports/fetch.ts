@@ -127,8 +127,10 @@ async function attempt(
     // Node puts the reason (ECONNREFUSED, a reset, a TLS error) in `cause`.
     const { message, cause } = error as { message?: string; cause?: { message?: string } };
     const detail = [message, cause?.message].filter(Boolean).join(': ') || String(error);
+    // CORS exists only for a page; elsewhere the hint would send people the wrong way.
+    const page = typeof (globalThis as { document?: unknown }).document !== 'undefined';
     fail(
-      `Request failed (${detail}): check that the server is reachable and allows this origin (CORS).`,
+      `Request failed (${detail}): check that the server is reachable${page ? ' and allows this origin (CORS)' : ''}.`,
     );
   } finally {
     signal.removeEventListener('abort', cancel);
