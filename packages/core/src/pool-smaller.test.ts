@@ -122,6 +122,34 @@ describe('source.on: every event type', () => {
   });
 });
 
+describe('source.on on the native transport', () => {
+  it('sees the types something reads with event(type), as documented', async () => {
+    let last: EventTarget | undefined;
+    class FakeEventSource extends EventTarget {
+      readyState = 0;
+      constructor(readonly url: string) {
+        super();
+        last = this;
+      }
+      close(): void {}
+    }
+    const pool = createPool({
+      platform: createPlatform({ isServer: false }),
+      transport: 'eventsource',
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const source = pool.source(URL_A);
+    const seen: string[] = [];
+    source.on((event) => seen.push(event.type));
+    source.event('tick').listen(() => {});
+    for (const type of ['tick', 'news', 'message']) {
+      last?.dispatchEvent(new MessageEvent(type, { data: '1' }));
+    }
+    expect(seen).toEqual(['tick']);
+    pool.dispose();
+  });
+});
+
 describe('event options are compared in one place', () => {
   it('treats defaults and explicit defaults alike', () => {
     expect(sameEventOptions({}, { parse: 'json', buffer: 0 })).toBe(true);
