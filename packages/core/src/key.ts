@@ -29,11 +29,28 @@ function identity(value: unknown): unknown {
   return `#${id}`;
 }
 
-function headerEntries(headers: unknown): unknown {
-  if (!headers || typeof headers !== 'object') return identity(headers);
+function headerEntries(headers: unknown, part: Part): unknown {
+  if (!headers || typeof headers !== 'object') return part(headers, 'header function');
   return Object.entries(headers as Record<string, string>)
     .map(([name, value]) => [name.toLowerCase(), String(value)])
     .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+/** How one value that may not be text enters a key; `why` names it, for people. */
+type Part = (value: unknown, why: string) => unknown;
+
+// One layout for both keys, so the pool's key and the cross-tab name cannot drift apart.
+function keyOf(parts: KeyParts, part: Part): string {
+  return JSON.stringify([
+    part(parts.transport, 'custom transport'),
+    parts.method,
+    parts.url,
+    parts.credentials,
+    typeof parts.body === 'string' ? parts.body : part(parts.body, 'body not a string'),
+    parts.headers.map((h) => headerEntries(h, part)),
+    parts.extra.map((x) => part(x, 'custom fetch or EventSource')),
+    parts.scope ?? [],
+  ]);
 }
 
 /**
@@ -43,17 +60,7 @@ function headerEntries(headers: unknown): unknown {
  * sourceKey({ url: 'https://x.dev/s', transport: 'fetch', method: 'GET', credentials: 'same-origin', body: null, headers: [], extra: [] });
  */
 export function sourceKey(parts: KeyParts): string {
-  const body = typeof parts.body === 'string' ? parts.body : identity(parts.body);
-  return JSON.stringify([
-    identity(parts.transport),
-    parts.method,
-    parts.url,
-    parts.credentials,
-    body,
-    parts.headers.map(headerEntries),
-    parts.extra.map(identity),
-    parts.scope ?? [],
-  ]);
+  return keyOf(parts, identity);
 }
 
 /** What a cross-tab key is made of, and what in `parts` another tab could not compare. */
@@ -65,36 +72,23 @@ export interface PortableKey {
 }
 
 /**
- * The key of one stream as another tab can compare it: text only. Object numbers are counted
- * per tab (the first function of every tab is `#1`), so anything known only by identity, and
- * cookies sent cross-origin, is listed in `unsure` instead: such a source may be shared only
- * under a scope the app gives.
+ * The key of one stream as another tab can compare it: text only, without the scope (the
+ * caller adds the cross-tab scope). Object numbers are counted per tab (the first function of
+ * every tab is `#1`), so anything known only by identity, and cookies sent cross-origin, is
+ * listed in `unsure` instead: such a source may be shared only under a scope the app gives.
  *
  * @example
- * const { text, unsure } = portableKey(parts); // unsure: ['headers from a function']
+ * const { text, unsure } = portableKey(parts); // unsure: ['header function']
  */
 export function portableKey(parts: KeyParts): PortableKey {
-  const unsure: string[] = [];
-  const text = (value: unknown, why: string): unknown => {
+  // Cookies are the browser's, not the request's: who they stand for can change between tabs.
+  const unsure = parts.credentials === 'include' ? ['cookies'] : [];
+  const text = keyOf({ ...parts, scope: [] }, (value, why) => {
     if (value === null || value === undefined || typeof value === 'string') return value ?? null;
     unsure.push(why);
     return why;
-  };
-  const headers = parts.headers.map((h) =>
-    typeof h === 'function' ? text(h, 'headers from a function') : headerEntries(h),
-  );
-  const key = JSON.stringify([
-    text(parts.transport, 'a custom transport'),
-    parts.method,
-    parts.url,
-    parts.credentials,
-    text(parts.body, 'a body that is not a string'),
-    headers,
-    parts.extra.map((x) => text(x, 'a custom fetch or EventSource')),
-  ]);
-  // Cookies are the browser's, not the request's: who they stand for can change between tabs.
-  if (parts.credentials === 'include') unsure.push("credentials: 'include' (cookies)");
-  return { text: key, unsure };
+  });
+  return { text, unsure };
 }
 
 /**

@@ -155,11 +155,6 @@ export function createPool(options: PoolOptions = {}): Pool {
   const platform: Platform = options.connectOnServer ? { ...base, isServer: false } : base;
   const schedule = createScheduler(platform, options.onError ?? rethrow);
   const lingerMs = options.lingerMs ?? 1000;
-  // Development only: bundlers replace NODE_ENV, and production builds drop the warnings.
-  const warn =
-    // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
-    // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
-    process.env.NODE_ENV !== 'production' && options.warnings !== false;
   // What the pool holds is what is in use: a connection (subscribed or lingering) and its
   // handle. When a connection closes for good its key is forgotten; handles made but never
   // listened to, and the render cache, are bounded.
@@ -185,7 +180,11 @@ export function createPool(options: PoolOptions = {}): Pool {
   const statuses = new WeakMap<Connection, string>();
   const changed = (connection: Connection): void => {
     touched();
-    if (warn) {
+    // Development only: bundlers replace NODE_ENV, and production builds drop the warning
+    // (written out at each use: minifiers drop a branch on a literal, not on a variable).
+    // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+    // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+    if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
       const { status } = connection.snapshot;
       if (statuses.get(connection) === status) return;
       statuses.set(connection, status);
@@ -205,7 +204,11 @@ export function createPool(options: PoolOptions = {}): Pool {
     acquire(key, handle) {
       let connection = connections.get(key);
       if (!connection) {
-        if (platform.isServer && warn && !options.platform) warnNotConnecting();
+        // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+        // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+        if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
+          if (platform.isServer && !options.platform) warnNotConnecting();
+        }
         connection = factories.get(handle)!();
         connections.set(key, connection);
       }
@@ -331,11 +334,16 @@ export function createPool(options: PoolOptions = {}): Pool {
     },
     dispose: () => pool.reset(),
   };
-  internals.set(pool, () => ({
-    connections: connections.size,
-    handles: inUse.size + unused.size,
-    recent: recent.size,
-  }));
+  // For tests (which run in development); production builds drop it.
+  // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+  // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+  if (process.env.NODE_ENV !== 'production') {
+    internals.set(pool, () => ({
+      connections: connections.size,
+      handles: inUse.size + unused.size,
+      recent: recent.size,
+    }));
+  }
   return pool;
 }
 
@@ -359,7 +367,8 @@ export interface PoolSizes {
 }
 
 /**
- * The sizes of a pool's internal maps. Not exported from the package: tests use it.
+ * The sizes of a pool's internal maps, in development builds. Not exported from the package:
+ * tests use it.
  *
  * @example
  * expect(poolInternals(pool)).toEqual({ connections: 0, handles: 0, recent: 0 });
