@@ -32,7 +32,7 @@ declare global {
   interface Window {
     ssekit: {
       start(url: string, crossTab: boolean): void;
-      startAs(url: string, user: string, kind: IdentityKind): void;
+      startAs(url: string, user: string, kind: IdentityKind, scope?: string): void;
       state(): PageState;
     };
   }
@@ -54,7 +54,7 @@ window.ssekit = {
     });
   },
   // The identity is in something only this tab can see: the pool must not share it.
-  startAs(url, user, kind) {
+  startAs(url, user, kind, scope) {
     const init =
       kind === 'custom fetch'
         ? {
@@ -71,7 +71,7 @@ window.ssekit = {
             ? { method: 'POST', body: new Blob([user]) }
             : { credentials: 'include' };
     const pool = createPool({ crossTab: true, warnings: false });
-    source = pool.source(url, init);
+    source = pool.source(url, { ...init, scope });
     source.listen(() => {});
     source.event('message').on((_data, event) => {
       ids.push(Number(event.lastEventId));
@@ -277,6 +277,30 @@ describe('cross-tab sharing in Chromium', () => {
     },
     60_000,
   );
+
+  it('shares a custom-fetch source between two tabs of the same scope, and not with another scope', async () => {
+    const context = await newContext();
+    const name = channel('identity-scoped');
+    const url = `${sseUrl}/sse/${name}?count=inf&interval=50&cors=*`;
+    const tab = async (user: string): Promise<Page> => {
+      const page = await context.newPage();
+      await page.goto(siteUrl);
+      await page.evaluate(([u, who]) => window.ssekit.startAs(u, who, 'custom fetch', who), [
+        url,
+        user,
+      ] as const);
+      await vi.waitFor(async () => expect((await state(page)).ids.length).toBeGreaterThan(3), wait);
+      return page;
+    };
+    const [alice1, alice2, bob] = [await tab('alice'), await tab('alice'), await tab('bob')];
+    expect([(await state(alice1)).role, (await state(alice2)).role]).toEqual([
+      'leader',
+      'follower',
+    ]);
+    expect((await state(bob)).role).toBe('leader');
+    const { requests } = await stats(name);
+    expect(requests.map((r) => r.authorization)).toEqual(['Bearer alice', 'Bearer bob']);
+  }, 60_000);
 
   it('falls back to one connection per tab, role local, where navigator.locks is missing', async () => {
     const context = await newContext(true);
