@@ -610,7 +610,9 @@ describe('cross-tab sharing', () => {
 
   it('stays local where Web Locks are missing: one connection per tab', async () => {
     const ctx = setup();
-    const noLocks = { crossTab: { BroadcastChannel: ctx.browser.tab().BroadcastChannel } };
+    const noLocks = {
+      crossTab: { BroadcastChannel: ctx.browser.tab().BroadcastChannel, scope: 'user-1' },
+    };
     const a = ctx.open({}, noLocks);
     const b = ctx.open({}, noLocks);
     await vi.waitFor(() => expect(ctx.server.connections).toHaveLength(2));

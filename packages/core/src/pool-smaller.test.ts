@@ -58,12 +58,17 @@ describe('warnings outside a browser', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it('warns once, with the fix, when a pool without window is asked to connect', () => {
+  it('warns once, with the fix, when a pool without window is asked to connect', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const server = createTestTransport();
     const pool = createPool({ transport: server.transport });
+    // Server rendering subscribes and leaves within one render: no warning for that.
+    pool.source(`${URL_A}/ssr`).subscribe(() => {})();
+    await tick();
+    expect(warn).not.toHaveBeenCalled();
     pool.source(URL_A).listen(() => {});
     pool.source(`${URL_A}/2`).listen(() => {});
+    await tick();
     expect(server.connections).toHaveLength(0);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]?.[0]).toContain('connectOnServer: true');

@@ -204,13 +204,17 @@ export function createPool(options: PoolOptions = {}): Pool {
     acquire(key, handle) {
       let connection = connections.get(key);
       if (!connection) {
+        const created = factories.get(handle)!();
+        connection = created;
+        connections.set(key, connection);
         // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
         // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
         if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
-          if (platform.isServer && !options.platform) warnNotConnecting();
+          // Server rendering subscribes and leaves within the render; a script stays subscribed.
+          if (platform.isServer && !options.platform) {
+            platform.queueMicrotask(() => created.refs > 0 && warnNotConnecting());
+          }
         }
-        connection = factories.get(handle)!();
-        connections.set(key, connection);
       }
       // In use: pinned until its connection closes, then forgotten.
       if (!inUse.has(key)) {
