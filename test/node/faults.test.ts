@@ -21,6 +21,8 @@ import { poolInternals } from '../../packages/core/src/pool';
 import type { ChannelStats } from '../server/sse-server';
 
 const serverUrl = inject('sseServerUrl');
+// Real I/O on a possibly busy machine: wait generously, assert exactly.
+const patience = { timeout: 15_000, interval: 20 };
 let seq = 0;
 const channel = (name: string): string => `fault-${name.replace(/\W+/g, '-')}-${++seq}`;
 const stats = async (name: string): Promise<ChannelStats> =>
@@ -89,7 +91,7 @@ const faults: Fault[] = [
     inject: async ({ pool, source, offs }) => {
       const proto: unknown[] = [];
       offs.push(source.event('__proto__').on((data) => proto.push(data)));
-      await vi.waitFor(() => expect(proto.length).toBeGreaterThan(1));
+      await vi.waitFor(() => expect(proto.length).toBeGreaterThan(1), patience);
       const { subscribers } = pool.inspect().connections[0]!;
       expect(Object.keys(subscribers)).toContain('__proto__');
     },
@@ -116,7 +118,7 @@ const faults: Fault[] = [
       });
       const ids: string[] = [];
       offs.push(bob.event('message').on((_data, event) => ids.push(event.lastEventId)));
-      await vi.waitFor(() => expect(ids.length).toBeGreaterThan(2));
+      await vi.waitFor(() => expect(ids.length).toBeGreaterThan(2), patience);
       const name = new URL(url).pathname.split('/').pop()!;
       const { requests } = await stats(name);
       expect(requests.map((r) => r.authorization)).toEqual(['Bearer alice', 'Bearer bob']);
@@ -133,39 +135,43 @@ afterEach(() => {
 });
 
 describe('fault injection: one fault never reaches anyone else', () => {
-  it.each(faults)('$name', async (fault) => {
-    const reported: unknown[] = [];
-    pool = createPool({
-      connectOnServer: true,
-      transport: 'fetch',
-      lingerMs: 0,
-      warnings: false,
-      retry: { initialDelayMs: 20, maxDelayMs: 100 },
-      onError: (error) => reported.push(error),
-    });
-    const name = channel(fault.name);
-    const url = `${serverUrl}/sse/${name}?count=inf&interval=10${fault.knobs ? `&${fault.knobs}` : ''}`;
-    const source = pool.source(url, fault.init);
-    // The witness subscribes first, so a broken subscriber after it cannot hide a failure.
-    const witness: number[] = [];
-    const offs = [
-      source.event<{ n: number }>('message').on((data) => witness.push(data.n)),
-      source.listen(() => {}),
-    ];
-    await vi.waitFor(() => expect(witness.length).toBeGreaterThan(0));
-    await fault.inject({ pool, source, url, offs });
-    const seen = witness.length;
-    await vi.waitFor(() => expect(witness.length).toBeGreaterThan(seen + 5));
+  it.each(faults)(
+    '$name',
+    async (fault) => {
+      const reported: unknown[] = [];
+      pool = createPool({
+        connectOnServer: true,
+        transport: 'fetch',
+        lingerMs: 0,
+        warnings: false,
+        retry: { initialDelayMs: 20, maxDelayMs: 100 },
+        onError: (error) => reported.push(error),
+      });
+      const name = channel(fault.name);
+      const url = `${serverUrl}/sse/${name}?count=inf&interval=10${fault.knobs ? `&${fault.knobs}` : ''}`;
+      const source = pool.source(url, fault.init);
+      // The witness subscribes first, so a broken subscriber after it cannot hide a failure.
+      const witness: number[] = [];
+      const offs = [
+        source.event<{ n: number }>('message').on((data) => witness.push(data.n)),
+        source.listen(() => {}),
+      ];
+      await vi.waitFor(() => expect(witness.length).toBeGreaterThan(0), patience);
+      await fault.inject({ pool, source, url, offs });
+      const seen = witness.length;
+      await vi.waitFor(() => expect(witness.length).toBeGreaterThan(seen + 5), patience);
 
-    expect(source.get().status).toBe(fault.status);
-    expect(source.get().error?.kind ?? null).toBe(fault.error);
-    // In order, nothing repeated (types rotate, so the witness sees every other id at most).
-    expect(witness).toEqual([...witness].sort((a, b) => a - b));
-    expect(new Set(witness).size).toBe(witness.length);
-    expect(reported.length).toBeGreaterThanOrEqual(fault.reported ?? 0);
-    if (!fault.reported) expect(reported).toEqual([]);
+      expect(source.get().status).toBe(fault.status);
+      expect(source.get().error?.kind ?? null).toBe(fault.error);
+      // In order, nothing repeated (types rotate, so the witness sees every other id at most).
+      expect(witness).toEqual([...witness].sort((a, b) => a - b));
+      expect(new Set(witness).size).toBe(witness.length);
+      expect(reported.length).toBeGreaterThanOrEqual(fault.reported ?? 0);
+      if (!fault.reported) expect(reported).toEqual([]);
 
-    for (const off of offs) off();
-    expect(poolInternals(pool)).toEqual({ connections: 0, handles: 0, recent: 0 });
-  });
+      for (const off of offs) off();
+      expect(poolInternals(pool)).toEqual({ connections: 0, handles: 0, recent: 0 });
+    },
+    60_000,
+  );
 });

@@ -137,10 +137,13 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
     data = '';
     hasData = false;
     oversized = false;
-    if (event) return emit(value);
-    type = '';
-    if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
-    reportedId = lastEventId;
+    if (event) {
+      emit(value);
+    } else {
+      type = '';
+      if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
+      reportedId = lastEventId;
+    }
   };
 
   const appendData = (s: string, value: number, end: number): void => {
