@@ -3,8 +3,8 @@ import react from '@vitejs/plugin-react';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { workspaceAliases } from './test/support/aliases';
-import { chromiumArgs, chromiumPath } from './test/support/chromium';
+import { workspaceAliases } from './test/support/aliases.js';
+import { chromiumArgs, chromiumPath } from './test/support/chromium.js';
 
 // In CI a missing browser is a failure: never fall back to skipping the browser project.
 export default defineConfig({

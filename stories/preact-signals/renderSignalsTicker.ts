@@ -53,7 +53,8 @@ export function renderSignalsTicker(target: HTMLElement, pool: Pool): () => void
       status.dataset.status = source.value.status;
     }),
     effect(() => {
-      liveBadge(badge, ticks.value.count > 0);
+      // Data kept after the stream closed is not live.
+      liveBadge(badge, ticks.value.count > 0 && source.value.status !== 'closed');
       count.textContent = `${ticks.value.count} ticks`;
     }),
     ...rows.map(({ symbol, price, change }) =>

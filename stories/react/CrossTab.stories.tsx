@@ -70,7 +70,7 @@ function SharedTicker(): ReactElement {
       <div className="row">
         <h2>Cross-tab sharing</h2>
         <StatusPill status={status} />
-        <LiveBadge live={ticks.count > 0} />
+        <LiveBadge live={ticks.count > 0} status={status} />
       </div>
       <p className="lede">
         Open this story in a second tab (the link:{' '}

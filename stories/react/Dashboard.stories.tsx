@@ -144,7 +144,7 @@ function MetricsDashboard(): ReactElement {
       <div className="row">
         <h2>Metrics dashboard</h2>
         <StatusPill status={status} />
-        <LiveBadge live={lastEventId !== ''} />
+        <LiveBadge live={lastEventId !== ''} status={status} />
       </div>
       <p className="lede">
         A dozen widgets subscribe to <code>cpu</code>, <code>memory</code> and <code>requests</code>{' '}

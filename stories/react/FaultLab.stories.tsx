@@ -103,7 +103,7 @@ function FaultLab({ transport }: FaultLabProps): ReactElement {
       <div className="row">
         <h2>Fault lab</h2>
         <StatusPill status={source.status} />
-        <LiveBadge live={messages.count > 0} />
+        <LiveBadge live={messages.count > 0} status={source.status} />
         <span className="mono">transport: {transport}</span>
       </div>
       <p className="lede">

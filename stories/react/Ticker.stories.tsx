@@ -7,7 +7,11 @@ import { LiveBadge } from '../ui/LiveBadge';
 import { Sparkline } from '../ui/Sparkline';
 import { StatusPill } from '../ui/StatusPill';
 
-/** Each row reads the same shared stream; `select` re-renders it only when its symbol moved. */
+/**
+ * Each row reads the same shared stream and picks its symbol from the last 200 ticks: `select`
+ * returns the history, so every row re-renders on each tick. A row mounted late starts with the
+ * history the connection kept, so it shows a price at once.
+ */
 function SymbolRow({ symbol }: { readonly symbol: string }): ReactElement {
   const ticker = usePool().source<TickerEvents>('/demo/ticker');
   const ticks = useSSEEvent(ticker, 'tick', {
@@ -37,7 +41,7 @@ function LiveTicker(): ReactElement {
       <div className="row">
         <h2>Live ticker</h2>
         <StatusPill status={status} />
-        <LiveBadge live={count > 0} />
+        <LiveBadge live={count > 0} status={status} />
         <span className="mono">
           {count} ticks · last id {lastEventId || '—'}
         </span>

@@ -32,7 +32,7 @@ export const VueDashboard = defineComponent(
         h('div', { class: 'row' }, [
           h('h2', 'Metrics dashboard (Vue)'),
           h('span', { class: 'pill', 'data-status': status.value }, status.value),
-          lastEventId.value
+          lastEventId.value && status.value !== 'closed'
             ? h('span', { class: 'live', 'data-testid': 'live' }, '● live')
             : h('span', { class: 'waiting' }, 'waiting for data…'),
         ]),

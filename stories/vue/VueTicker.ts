@@ -22,7 +22,8 @@ export const VueTicker = defineComponent(
         h('div', { class: 'row' }, [
           h('h2', 'Live ticker (Vue)'),
           h('span', { class: 'pill', 'data-status': status.value }, status.value),
-          count.value > 0
+          // Data kept after the stream closed is not live.
+          count.value > 0 && status.value !== 'closed'
             ? h('span', { class: 'live', 'data-testid': 'live' }, '● live')
             : h('span', { class: 'waiting' }, 'waiting for data…'),
           h('span', { class: 'mono' }, `${count.value} ticks`),

@@ -26,9 +26,15 @@ interface PageState {
   readonly role: string;
   readonly status: string;
 }
+/** Where a tab's identity lives, in a form another tab cannot compare. */
+type IdentityKind = 'custom fetch' | 'header function' | 'non-string body' | 'cookie';
 declare global {
   interface Window {
-    ssekit: { start(url: string, crossTab: boolean): void; state(): PageState };
+    ssekit: {
+      start(url: string, crossTab: boolean): void;
+      startAs(url: string, user: string, kind: IdentityKind, scope?: string): void;
+      state(): PageState;
+    };
   }
 }
 
@@ -41,6 +47,31 @@ window.ssekit = {
   start(url, crossTab) {
     const pool = createPool({ crossTab, lastEventIdParam: 'lastEventId', warnings: false });
     source = pool.source(url);
+    source.listen(() => {});
+    source.event('message').on((_data, event) => {
+      ids.push(Number(event.lastEventId));
+      at.push(Date.now());
+    });
+  },
+  // The identity is in something only this tab can see: the pool must not share it.
+  startAs(url, user, kind, scope) {
+    const init =
+      kind === 'custom fetch'
+        ? {
+            transport: 'fetch',
+            fetch: (input, options) => {
+              const headers = new Headers(options?.headers);
+              headers.set('authorization', 'Bearer ' + user);
+              return fetch(input, { ...options, headers });
+            },
+          }
+        : kind === 'header function'
+          ? { headers: () => ({ authorization: 'Bearer ' + user }) }
+          : kind === 'non-string body'
+            ? { method: 'POST', body: new Blob([user]) }
+            : { credentials: 'include' };
+    const pool = createPool({ crossTab: true, warnings: false });
+    source = pool.source(url, { ...init, scope });
     source.listen(() => {});
     source.event('message').on((_data, event) => {
       ids.push(Number(event.lastEventId));
@@ -211,6 +242,64 @@ describe('cross-tab sharing in Chromium', () => {
     console.log(
       `cross-tab crash hand-over: new leader connected ${takenOverAt - crashedAt} ms after the leader tab crashed (polled), events lost ${gaps(s.ids).lost}`,
     );
+  }, 60_000);
+
+  it.each(['custom fetch', 'header function', 'non-string body', 'cookie'] as const)(
+    'never lets bob’s tab follow alice’s stream when the identity is in a %s',
+    async (kind) => {
+      const context = await newContext();
+      const name = channel(`identity-${kind.replace(/ /g, '-')}`);
+      const cors = kind === 'cookie' ? 'credentials' : '*';
+      const url = `${sseUrl}/sse/${name}?count=inf&interval=50&cors=${cors}`;
+      const cookie = (value: string) =>
+        context.addCookies([{ name: 'session', value, url: sseUrl, sameSite: 'Lax' }]);
+      if (kind === 'cookie') await cookie('alice');
+      const alice = await context.newPage();
+      await alice.goto(siteUrl);
+      await alice.evaluate(([u, k]) => window.ssekit.startAs(u, 'alice', k), [url, kind] as const);
+      await vi.waitFor(
+        async () => expect((await state(alice)).ids.length).toBeGreaterThan(3),
+        wait,
+      );
+      // Bob logs in, in another tab of the same browser.
+      if (kind === 'cookie') await cookie('bob');
+      const bob = await context.newPage();
+      await bob.goto(siteUrl);
+      await bob.evaluate(([u, k]) => window.ssekit.startAs(u, 'bob', k), [url, kind] as const);
+      await vi.waitFor(async () => expect((await state(bob)).ids.length).toBeGreaterThan(3), wait);
+      const { connections, requests } = await stats(name);
+      expect([(await state(alice)).role, (await state(bob)).role]).toEqual(['local', 'local']);
+      expect(connections).toBe(2);
+      if (kind === 'custom fetch' || kind === 'header function') {
+        expect(requests.map((r) => r.authorization)).toEqual(['Bearer alice', 'Bearer bob']);
+      }
+      if (kind === 'non-string body') expect(requests.map((r) => r.body)).toEqual(['alice', 'bob']);
+    },
+    60_000,
+  );
+
+  it('shares a custom-fetch source between two tabs of the same scope, and not with another scope', async () => {
+    const context = await newContext();
+    const name = channel('identity-scoped');
+    const url = `${sseUrl}/sse/${name}?count=inf&interval=50&cors=*`;
+    const tab = async (user: string): Promise<Page> => {
+      const page = await context.newPage();
+      await page.goto(siteUrl);
+      await page.evaluate(([u, who]) => window.ssekit.startAs(u, who, 'custom fetch', who), [
+        url,
+        user,
+      ] as const);
+      await vi.waitFor(async () => expect((await state(page)).ids.length).toBeGreaterThan(3), wait);
+      return page;
+    };
+    const [alice1, alice2, bob] = [await tab('alice'), await tab('alice'), await tab('bob')];
+    expect([(await state(alice1)).role, (await state(alice2)).role]).toEqual([
+      'leader',
+      'follower',
+    ]);
+    expect((await state(bob)).role).toBe('leader');
+    const { requests } = await stats(name);
+    expect(requests.map((r) => r.authorization)).toEqual(['Bearer alice', 'Bearer bob']);
   }, 60_000);
 
   it('falls back to one connection per tab, role local, where navigator.locks is missing', async () => {

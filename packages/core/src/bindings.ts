@@ -30,6 +30,7 @@ export const DISABLED_SOURCE: SourceHandle<any> = {
     run(IDLE_SOURCE);
     return noop;
   },
+  on: () => noop,
   event: () => DISABLED_EVENT as never,
   reconnect: noop,
   close: noop,

@@ -4,12 +4,28 @@ import type { Connection } from './connection';
 const WARN_ABOVE = 4;
 const warnedOrigins = new Set<string>();
 
+interface Timing {
+  readonly nextHopProtocol?: string;
+}
+
+/**
+ * The protocol a stream to `url` uses, as far as the page can tell. Resource Timing has no entry
+ * for a response that has not ended (an open stream), so a same-origin stream falls back to the
+ * page's own navigation entry: the browser uses the same connection pool for both.
+ */
 function protocolOf(url: string): string {
-  const perf = (globalThis as { performance?: Performance }).performance;
-  const entries = perf?.getEntriesByName?.(url, 'resource') as
-    | PerformanceResourceTiming[]
-    | undefined;
-  return entries?.at(-1)?.nextHopProtocol ?? '';
+  const perf = (
+    globalThis as {
+      performance?: { getEntriesByName?(name: string, type: string): Timing[] } & {
+        getEntriesByType?(type: string): Timing[];
+      };
+    }
+  ).performance;
+  const own = perf?.getEntriesByName?.(url, 'resource')?.at(-1)?.nextHopProtocol;
+  if (own) return own;
+  const page = (globalThis as { location?: { origin: string } }).location?.origin;
+  if (page !== new URL(url).origin) return '';
+  return perf?.getEntriesByType?.('navigation')?.at(-1)?.nextHopProtocol ?? '';
 }
 
 /**
@@ -20,6 +36,8 @@ function protocolOf(url: string): string {
  * warnAboutConnectionLimit(connections.values());
  */
 export function warnAboutConnectionLimit(connections: Iterable<Connection>): void {
+  // The limit is a browser's: Node and workers without a page have nothing to warn about.
+  if (typeof (globalThis as { document?: unknown }).document === 'undefined') return;
   const byOrigin = new Map<string, string[]>();
   for (const connection of connections) {
     if (connection.snapshot.status !== 'open') continue;

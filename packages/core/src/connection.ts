@@ -1,7 +1,7 @@
 import { createEventChannel, type EventChannel, type EventOptions } from './event-channel';
 import type { Platform } from './platform';
 import { backoffDelay, type RetryPolicy } from './retry';
-import type { NotifyMode, Scheduler } from './scheduler';
+import { call, type NotifyMode, type Scheduler } from './scheduler';
 import type { Transport, TransportAttempt, TransportSink } from './transport';
 import type {
   ReceivedEvent,
@@ -49,6 +49,8 @@ export interface Connection {
   readonly config: ConnectionConfig;
   readonly snapshot: SourceSnapshot;
   readonly listeners: Set<(snapshot: SourceSnapshot) => void>;
+  /** `source.on` handlers: every event of every type the transport delivers. */
+  readonly handlers: Set<(event: ReceivedEvent) => void>;
   readonly channels: Map<string, EventChannel[]>;
   /** Subscriptions of every kind; the pool closes the connection when this reaches 0. */
   refs: number;
@@ -71,6 +73,9 @@ export interface Connection {
   flush(): void;
 }
 
+/** The most events of one type kept for late subscribers, whatever `buffer` asks. */
+const MAX_KEPT = 1000;
+
 type TimerName = 'retry' | 'stale' | 'hidden';
 
 /**
@@ -83,8 +88,10 @@ type TimerName = 'retry' | 'stale' | 'hidden';
  */
 export function createConnection(config: ConnectionConfig): Connection {
   const { platform, retry: policy, schedule, staleAfterMs, pauseWhenHiddenMs } = config;
-  // The latest event of every type, so a late subscriber starts from it.
-  const latest = new Map<string, { event: ReceivedEvent; count: number }>();
+  // The latest events of every type (as many as the largest `buffer` asked for, at most
+  // MAX_KEPT), so a late subscriber starts from them and its history is full at once.
+  const latest = new Map<string, { event: ReceivedEvent; count: number }[]>();
+  let kept = 1;
   const timers: Partial<Record<TimerName, unknown>> = {};
   let snapshot = IDLE_SOURCE;
   let notified = IDLE_SOURCE;
@@ -234,9 +241,13 @@ export function createConnection(config: ConnectionConfig): Connection {
         const received: ReceivedEvent = { ...event, receivedAt: lastActivity };
         self.events++;
         if (event.lastEventId !== snapshot.lastEventId) update({ lastEventId: event.lastEventId });
-        const count = (latest.get(event.type)?.count ?? 0) + 1;
-        latest.set(event.type, { event: received, count });
+        const recent = latest.get(event.type) ?? [];
+        const count = (recent.at(-1)?.count ?? 0) + 1;
+        recent.push({ event: received, count });
+        if (recent.length > kept) recent.splice(0, recent.length - kept);
+        latest.set(event.type, recent);
         for (const channel of self.channels.get(event.type) ?? []) channel.push(received, count);
+        for (const handler of self.handlers) call(schedule.report, handler, received);
       }),
       id: current((lastEventId: string) => update({ lastEventId })),
       retry: current((ms: number) => {
@@ -290,6 +301,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       return snapshot;
     },
     listeners: new Set(),
+    handlers: new Set(),
     channels: new Map(),
     refs: 0,
     events: 0,
@@ -338,8 +350,9 @@ export function createConnection(config: ConnectionConfig): Connection {
       const found = list.find((c) => c.matches(options as EventOptions));
       if (found) return found as EventChannel<T>;
       const created = createEventChannel<T>(type, options, schedule, config.notify);
+      kept = Math.min(MAX_KEPT, Math.max(kept, options.buffer ?? 0));
       const last = latest.get(type);
-      if (last) created.seed(last.event, last.count);
+      if (last) created.seed(last);
       self.channels.set(type, [...list, created as EventChannel]);
       // Native EventSource needs one listener per named type: follow subscriptions as they come.
       if (list.length === 0) live?.addType?.(type);
@@ -358,7 +371,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     flush() {
       if (snapshot === notified) return;
       notified = snapshot;
-      for (const listener of self.listeners) listener(snapshot);
+      for (const listener of self.listeners) call(schedule.report, listener, snapshot);
     },
   };
   return self;

@@ -263,6 +263,9 @@ function setup() {
         locks: fake.locks,
         BroadcastChannel: fake.BroadcastChannel,
         lifecycle: fake.lifecycle,
+        // The test transport is a custom Transport, which another tab cannot compare: tabs
+        // share it only under a scope.
+        scope: 'user-1',
       },
       ...options,
     });
@@ -607,7 +610,9 @@ describe('cross-tab sharing', () => {
 
   it('stays local where Web Locks are missing: one connection per tab', async () => {
     const ctx = setup();
-    const noLocks = { crossTab: { BroadcastChannel: ctx.browser.tab().BroadcastChannel } };
+    const noLocks = {
+      crossTab: { BroadcastChannel: ctx.browser.tab().BroadcastChannel, scope: 'user-1' },
+    };
     const a = ctx.open({}, noLocks);
     const b = ctx.open({}, noLocks);
     await vi.waitFor(() => expect(ctx.server.connections).toHaveLength(2));
@@ -627,7 +632,7 @@ describe('cross-tab sharing', () => {
     } as unknown as Pick<LockManager, 'request'>;
     const a = ctx.open(
       {},
-      { crossTab: { locks: refusing, BroadcastChannel: fake.BroadcastChannel } },
+      { crossTab: { locks: refusing, BroadcastChannel: fake.BroadcastChannel, scope: 'user-1' } },
     );
     await vi.waitFor(() => expect(a.source.get().status).toBe('reconnecting'));
     expect(ctx.server.connections).toHaveLength(0);
@@ -638,12 +643,16 @@ describe('cross-tab sharing', () => {
     await vi.waitFor(() => expect(a.source.get()).toMatchObject({ status: 'open', role: 'local' }));
   });
 
-  it('keeps a source with header functions local unless a scope says whose it is', async () => {
+  it('keeps a source another tab cannot compare local unless a scope says whose it is', async () => {
     const ctx = setup();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const token = async () => ({ authorization: 'Bearer t' });
-    const a = ctx.open({ headers: token });
-    const b = ctx.open({ headers: token });
+    const fake = ctx.browser.tab();
+    const unscoped = {
+      crossTab: { locks: fake.locks, BroadcastChannel: fake.BroadcastChannel },
+    };
+    const a = ctx.open({ headers: token }, unscoped);
+    const b = ctx.open({ headers: token }, unscoped);
     await vi.waitFor(() => expect(ctx.server.connections).toHaveLength(2));
     expect([a.role(), b.role()]).toEqual(['local', 'local']);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('scope'));

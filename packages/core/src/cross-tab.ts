@@ -2,8 +2,25 @@ import type { Platform } from './platform';
 import type { Transport, TransportAttempt, TransportSink } from './transport';
 import type { SourceSnapshot, SSEError } from './types';
 
-/** What cross-tab sharing needs of a `BroadcastChannel`, so tests can pass their own. */
-export type CrossTabChannel = Pick<BroadcastChannel, 'postMessage' | 'close' | 'onmessage'>;
+/**
+ * What cross-tab sharing needs of a `BroadcastChannel`, so tests can pass their own. Declared
+ * here, not picked from the DOM types, so the published types check without the DOM lib.
+ */
+export interface CrossTabChannel {
+  postMessage(message: unknown): void;
+  close(): void;
+  // `any`: the DOM's MessageEvent, which Node's types lack.
+  onmessage: ((event: any) => unknown) | null;
+}
+
+/** What cross-tab sharing needs of Web Locks (`navigator.locks`), so tests can pass their own. */
+export interface CrossTabLocks {
+  request(
+    name: string,
+    options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal },
+    callback: (lock: unknown) => unknown,
+  ): Promise<unknown>;
+}
 
 /** Options of cross-tab sharing: `createPool({ crossTab: { … } })` or per source. */
 export interface CrossTabOptions {
@@ -17,7 +34,7 @@ export interface CrossTabOptions {
    */
   scope?: string;
   /** Web Locks; default `navigator.locks`. */
-  locks?: Pick<LockManager, 'request'>;
+  locks?: CrossTabLocks;
   /** Default `globalThis.BroadcastChannel`. */
   BroadcastChannel?: new (
     name: string,
@@ -87,7 +104,7 @@ export function createCrossTabTransport(
   options: CrossTabTransportOptions,
 ): Transport {
   const g = globalThis as {
-    navigator?: { locks?: LockManager };
+    navigator?: { locks?: CrossTabLocks };
     isSecureContext?: boolean;
     window?: EventTarget;
     document?: EventTarget;

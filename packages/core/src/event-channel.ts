@@ -1,4 +1,4 @@
-import type { NotifyMode, Scheduler } from './scheduler';
+import { call, type NotifyMode, type Scheduler } from './scheduler';
 import type { StandardSchemaV1 } from './standard-schema';
 import type { EventSnapshot, ReceivedEvent, ServerSentEvent, SSEError } from './types';
 
@@ -18,6 +18,26 @@ export interface EventOptions<T = unknown> {
   buffer?: number;
   /** Coalesce notifications per task (default) or per animation frame. */
   notify?: NotifyMode;
+}
+
+/**
+ * Whether two option objects read events the same way: the one comparison behind both stable
+ * event handles and shared channels. `notify` left out means `notifyDefault`.
+ *
+ * @example
+ * sameEventOptions({}, { parse: 'json', buffer: 0 }); // true
+ */
+export function sameEventOptions(
+  a: EventOptions<any>,
+  b: EventOptions<any>,
+  notifyDefault?: NotifyMode,
+): boolean {
+  return (
+    (a.parse ?? 'json') === (b.parse ?? 'json') &&
+    a.schema === b.schema &&
+    (a.buffer ?? 0) === (b.buffer ?? 0) &&
+    (a.notify ?? notifyDefault) === (b.notify ?? notifyDefault)
+  );
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: SSEError };
@@ -92,8 +112,11 @@ export interface EventChannel<T = unknown> {
   matches(options: EventOptions<unknown>): boolean;
   /** Takes one event. `count` is how many events of this type the connection has seen. */
   push(event: ReceivedEvent, count: number): void;
-  /** A late subscriber starts from the latest event of its type, without a notification. */
-  seed(event: ReceivedEvent, count: number): void;
+  /**
+   * A late subscriber starts from the latest events of its type (oldest first, each with its
+   * count), without a notification: `history` fills up to `buffer` from them.
+   */
+  seed(events: readonly { event: ReceivedEvent; count: number }[]): void;
   flush(): void;
 }
 
@@ -112,6 +135,7 @@ export function createEventChannel<T>(
 ): EventChannel<T> {
   const { parse = 'json', schema, buffer = 0 } = options;
   const notify = options.notify ?? notifyMode;
+  const { report } = schedule;
   let snapshot: EventSnapshot<T> = EMPTY_EVENT;
   let notified = snapshot;
   // Set while an async schema validates: later events wait their turn so order holds.
@@ -155,7 +179,8 @@ export function createEventChannel<T>(
           : previous.history,
     });
     // No copy per event: a Set stays safe to iterate while handlers unsubscribe themselves.
-    if (outcome.ok) for (const handler of self.handlers) handler(value as T, event);
+    // One handler's exception is reported and never reaches the stream or the handlers after it.
+    if (outcome.ok) for (const handler of self.handlers) call(report, handler, value as T, event);
     schedule(self, notify);
   };
 
@@ -182,11 +207,7 @@ export function createEventChannel<T>(
     get refs() {
       return self.listeners.size + self.handlers.size;
     },
-    matches: (other) =>
-      parse === (other.parse ?? 'json') &&
-      schema === other.schema &&
-      buffer === (other.buffer ?? 0) &&
-      notify === (other.notify ?? notifyMode),
+    matches: (other) => sameEventOptions(options, other, notifyMode),
     push(event, count) {
       const pending = queue ? queue.then(() => apply(event, count)) : apply(event, count);
       if (!pending) return;
@@ -195,14 +216,14 @@ export function createEventChannel<T>(
         if (queue === pending) queue = undefined;
       });
     },
-    seed(event, count) {
-      self.push(event, count);
+    seed(events) {
+      for (const { event, count } of events.slice(-Math.max(1, buffer))) self.push(event, count);
       notified = snapshot;
     },
     flush() {
       if (snapshot === notified) return;
       notified = snapshot;
-      for (const listener of self.listeners) listener(snapshot);
+      for (const listener of self.listeners) call(report, listener, snapshot);
     },
   };
   return self;

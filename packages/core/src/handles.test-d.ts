@@ -40,3 +40,8 @@ ticker.event('tick').on((data, event) => {
   expectTypeOf(data).toEqualTypeOf<Tick>();
   expectTypeOf(event.lastEventId).toEqualTypeOf<string>();
 });
+
+// Every error kind is one the core produces: the app closing a source is `closed`, not an error.
+// @ts-expect-error 'aborted' is not an error kind
+const aborted: import('./types').SSEErrorKind = 'aborted';
+void aborted;

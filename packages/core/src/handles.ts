@@ -1,5 +1,10 @@
 import { type Connection, IDLE_SOURCE } from './connection';
-import { EMPTY_EVENT, type EventChannel, type EventOptions } from './event-channel';
+import {
+  EMPTY_EVENT,
+  type EventChannel,
+  type EventOptions,
+  sameEventOptions,
+} from './event-channel';
 import type { StandardSchemaV1 } from './standard-schema';
 import type {
   EventMap,
@@ -52,6 +57,15 @@ export interface SourceHandle<Events extends EventMap = EventMap> extends Readab
     K extends (keyof Events & string) | (string & {}) = string,
     O extends EventOptions<any> = EventOptions<any>,
   >(type: K, options?: O): EventHandle<EventData<T, Events, K, O>>;
+  /**
+   * Calls `handler` for every event of every type, in order, never coalesced (logs, generic
+   * consumers). A native `EventSource` delivers only `message` and the types something
+   * subscribed to: use `transport: 'fetch'` to see every type.
+   *
+   * @example
+   * const off = source.on((event) => console.log(event.type, event.data));
+   */
+  on(handler: (event: ReceivedEvent) => void): () => void;
   /** Drop the current attempt and connect again now, resuming from the last event id. */
   reconnect(): void;
   /** Close the stream for every subscriber until `reconnect()`. */
@@ -63,17 +77,14 @@ interface OwnedEventHandle<T> extends EventHandle<T> {
   readonly options: EventOptions<T>;
 }
 
-function sameOptions(a: EventOptions<any>, b: EventOptions<any>): boolean {
-  return (
-    a.parse === b.parse && a.schema === b.schema && a.buffer === b.buffer && a.notify === b.notify
-  );
-}
-
-/** What handles need from their pool. */
+/**
+ * What handles need from their pool. A handle passes itself when it acquires: the pool may have
+ * forgotten it (and its key) while nobody listened, and finds how to connect it from the handle.
+ */
 export interface HandleHost {
   connectionOf(key: string): Connection | undefined;
-  acquire(key: string): Connection;
-  release(connection: Connection): void;
+  acquire(key: string, handle: SourceHandle<any>): Connection;
+  release(key: string, connection: Connection): void;
 }
 
 /**
@@ -83,6 +94,27 @@ export interface HandleHost {
 function distinct<F>(set: Set<F>, fn: F): F {
   if (!set.has(fn)) return fn;
   return ((...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args)) as F;
+}
+
+/** One subscription to a set on the source's connection; the returned function ends only it. */
+function join<F>(
+  host: HandleHost,
+  key: string,
+  handle: SourceHandle<any>,
+  setOf: (connection: Connection) => Set<F>,
+  fn: F,
+): () => void {
+  const connection = host.acquire(key, handle);
+  const set = setOf(connection);
+  const entry = distinct(set, fn);
+  set.add(entry);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    set.delete(entry);
+    host.release(key, connection);
+  };
 }
 
 function listenThenRun<S>(handle: Readable<S>, run: (value: S) => void): () => void {
@@ -111,7 +143,7 @@ export function createSourceHandle<Events extends EventMap>(
   const events = new Map<string, OwnedEventHandle<any>[]>();
   const eventHandle = (type: string, options: EventOptions<any>): OwnedEventHandle<any> => {
     const list = events.get(type) ?? [];
-    const found = list.find((h) => sameOptions(h.options, options));
+    const found = list.find((h) => sameEventOptions(h.options, options));
     if (found) return found;
     const created = createEventHandle(host, key, handle, type, options);
     events.set(type, [created, ...list].slice(0, 8));
@@ -121,18 +153,8 @@ export function createSourceHandle<Events extends EventMap>(
     url,
     description,
     get: () => host.connectionOf(key)?.snapshot ?? IDLE_SOURCE,
-    listen(listener) {
-      const connection = host.acquire(key);
-      const entry = distinct(connection.listeners, listener);
-      connection.listeners.add(entry);
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
-        connection.listeners.delete(entry);
-        host.release(connection);
-      };
-    },
+    listen: (listener) => join(host, key, handle, (c) => c.listeners, listener),
+    on: (handler) => join(host, key, handle, (c) => c.handlers, handler),
     subscribe: (run) => listenThenRun(handle, run),
     event: (type, options = {} as never) => eventHandle(type, options),
     reconnect: () => host.connectionOf(key)?.reconnect(),
@@ -150,7 +172,7 @@ function createEventHandle<T>(
 ): OwnedEventHandle<T> {
   // One closure per subscription, no wrappers: idle subscriptions are what a dashboard holds most.
   const join = <F>(handlers: boolean, fn: F): (() => void) => {
-    const connection = host.acquire(key);
+    const connection = host.acquire(key, source);
     const channel = connection.channel(type, options);
     const set = (handlers ? channel.handlers : channel.listeners) as Set<F>;
     const entry = distinct(set, fn);
@@ -161,7 +183,7 @@ function createEventHandle<T>(
       done = true;
       set.delete(entry);
       if (channel.refs === 0) connection.dropChannel(channel as EventChannel);
-      host.release(connection);
+      host.release(key, connection);
     };
   };
   const handle: OwnedEventHandle<T> = {

@@ -9,6 +9,8 @@ export interface KeyParts {
   readonly headers: readonly unknown[];
   /** Anything else that must not be shared across (custom fetch, EventSource, id parameter). */
   readonly extra: readonly unknown[];
+  /** Who the stream is for, as the app says: `scope`, then `crossTab.scope` (null when unset). */
+  readonly scope?: readonly (string | null)[];
 }
 
 // Functions and objects enter a key by identity, never as text: two different token getters
@@ -27,11 +29,28 @@ function identity(value: unknown): unknown {
   return `#${id}`;
 }
 
-function headerEntries(headers: unknown): unknown {
-  if (!headers || typeof headers !== 'object') return identity(headers);
+function headerEntries(headers: unknown, part: Part): unknown {
+  if (!headers || typeof headers !== 'object') return part(headers, 'header function');
   return Object.entries(headers as Record<string, string>)
     .map(([name, value]) => [name.toLowerCase(), String(value)])
     .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+/** How one value that may not be text enters a key; `why` names it, for people. */
+type Part = (value: unknown, why: string) => unknown;
+
+// One layout for both keys, so the pool's key and the cross-tab name cannot drift apart.
+function keyOf(parts: KeyParts, part: Part): string {
+  return JSON.stringify([
+    part(parts.transport, 'custom transport'),
+    parts.method,
+    parts.url,
+    parts.credentials,
+    typeof parts.body === 'string' ? parts.body : part(parts.body, 'body not a string'),
+    parts.headers.map((h) => headerEntries(h, part)),
+    parts.extra.map((x) => part(x, 'custom fetch or EventSource')),
+    parts.scope ?? [],
+  ]);
 }
 
 /**
@@ -41,16 +60,35 @@ function headerEntries(headers: unknown): unknown {
  * sourceKey({ url: 'https://x.dev/s', transport: 'fetch', method: 'GET', credentials: 'same-origin', body: null, headers: [], extra: [] });
  */
 export function sourceKey(parts: KeyParts): string {
-  const body = typeof parts.body === 'string' ? parts.body : identity(parts.body);
-  return JSON.stringify([
-    identity(parts.transport),
-    parts.method,
-    parts.url,
-    parts.credentials,
-    body,
-    parts.headers.map(headerEntries),
-    parts.extra.map(identity),
-  ]);
+  return keyOf(parts, identity);
+}
+
+/** What a cross-tab key is made of, and what in `parts` another tab could not compare. */
+export interface PortableKey {
+  /** Text only: the same in every tab for the same request. */
+  readonly text: string;
+  /** Why `text` alone does not say who the stream is for (empty when it does). */
+  readonly unsure: readonly string[];
+}
+
+/**
+ * The key of one stream as another tab can compare it: text only, without the scope (the
+ * caller adds the cross-tab scope). Object numbers are counted per tab (the first function of
+ * every tab is `#1`), so anything known only by identity, and cookies sent cross-origin, is
+ * listed in `unsure` instead: such a source may be shared only under a scope the app gives.
+ *
+ * @example
+ * const { text, unsure } = portableKey(parts); // unsure: ['header function']
+ */
+export function portableKey(parts: KeyParts): PortableKey {
+  // Cookies are the browser's, not the request's: who they stand for can change between tabs.
+  const unsure = parts.credentials === 'include' ? ['cookies'] : [];
+  const text = keyOf({ ...parts, scope: [] }, (value, why) => {
+    if (value === null || value === undefined || typeof value === 'string') return value ?? null;
+    unsure.push(why);
+    return why;
+  });
+  return { text, unsure };
 }
 
 /**

@@ -219,6 +219,37 @@ describe('createEventStreamParser', () => {
       }
     });
 
+    it('reports an id reset after a one-line event, and nothing spurious (single-line fast path)', () => {
+      const feeds = [
+        (text: string) => [text],
+        (text: string) => [...oneByteAtATime(toBytes(text))],
+        (text: string) => [toBytes(text)],
+      ];
+      const run = (text: string, feed: (text: string) => (string | Uint8Array)[]) => {
+        const ids: string[] = [];
+        const events: ServerSentEvent[] = [];
+        const parser = createEventStreamParser({
+          onEvent: (event) => events.push(event),
+          onLastEventId: (id) => ids.push(id),
+        });
+        for (const chunk of feed(text)) parser.feed(chunk);
+        parser.end();
+        return { ids, events };
+      };
+      for (const feed of feeds) {
+        // WHATWG: a bare `id` line sets the last event id to "", which a reconnect must send.
+        expect(run('id:1\ndata:\n\nid\n\n', feed)).toEqual({
+          ids: [''],
+          events: [message('', '1')],
+        });
+        // The event carried id 7: the extra blank line changes nothing.
+        expect(run('id: 7\ndata: x\n\n\n', feed)).toEqual({
+          ids: [],
+          events: [message('x', '7')],
+        });
+      }
+    });
+
     it('starts from the seeded lastEventId of a resumed stream', () => {
       const parsed = parse('data: a\n\nid: 43\ndata: b\n\n', { lastEventId: '42' });
       expect(parsed.events).toEqual([message('a', '42'), message('b', '43')]);

@@ -122,16 +122,28 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
 
   // The id the caller last heard of, through an event or onLastEventId.
   let reportedId = options.lastEventId ?? '';
+  // Every event leaves through here, from `dispatch()` and from the one-line fast path alike,
+  // so the two cannot drift apart. State is reset before calling out, so a throwing listener
+  // leaves the parser consistent.
+  const emit = (value: string): void => {
+    const event = { type: type || 'message', data: value, lastEventId };
+    type = '';
+    reportedId = lastEventId;
+    onEvent(event);
+  };
   const dispatch = (): void => {
-    const event = hasData && !oversized ? { type: type || 'message', data, lastEventId } : null;
-    // Reset before calling out, so a throwing listener leaves the parser consistent.
+    const value = data;
+    const event = hasData && !oversized;
     data = '';
     hasData = false;
-    type = '';
     oversized = false;
-    if (event) onEvent(event);
-    else if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
-    reportedId = lastEventId;
+    if (event) {
+      emit(value);
+    } else {
+      type = '';
+      if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
+      reportedId = lastEventId;
+    }
   };
 
   const appendData = (s: string, value: number, end: number): void => {
@@ -230,15 +242,10 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
         eol - pos - 5 <= maxEventSize &&
         isData(s, pos)
       ) {
-        const event = {
-          type: type || 'message',
-          data: s.slice(valueAt(s, pos + 5, eol), eol),
-          lastEventId,
-        };
-        type = '';
+        const value = s.slice(valueAt(s, pos + 5, eol), eol);
         pos = eol + 2;
         lf = s.indexOf('\n', pos);
-        onEvent(event);
+        emit(value);
         continue;
       } else {
         line(s, pos, eol);

@@ -42,9 +42,16 @@ function listenOn(
  * const pool = createPool({ platform: createPlatform({ isOnline: () => true }) });
  */
 export function createPlatform(overrides: Partial<Platform> = {}): Platform {
-  const g = globalThis as typeof globalThis & { window?: Window; document?: Document };
+  const g = globalThis as typeof globalThis & {
+    window?: EventTarget;
+    document?: Document;
+    self?: EventTarget;
+    WorkerGlobalScope?: abstract new () => EventTarget;
+  };
+  // A Web Worker has no window and no document, but it is a browser client, not a server.
+  const worker = typeof g.WorkerGlobalScope === 'function' && g.self instanceof g.WorkerGlobalScope;
   const defaults: Platform = {
-    isServer: typeof g.window === 'undefined' || typeof g.document === 'undefined',
+    isServer: !worker && (typeof g.window === 'undefined' || typeof g.document === 'undefined'),
     now: () => Date.now(),
     random: () => Math.random(),
     setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
@@ -56,7 +63,8 @@ export function createPlatform(overrides: Partial<Platform> = {}): Platform {
         : globalThis.setTimeout(fn, 16),
     isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
     isVisible: () => g.document?.visibilityState !== 'hidden',
-    onOnlineChange: (callback) => listenOn(g.window, ['online', 'offline'], callback),
+    onOnlineChange: (callback) =>
+      listenOn(g.window ?? (worker ? g.self : undefined), ['online', 'offline'], callback),
     onVisibilityChange: (callback) => listenOn(g.document, ['visibilitychange'], callback),
   };
   return { ...defaults, ...overrides };

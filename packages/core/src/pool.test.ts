@@ -60,6 +60,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 describe('handles and keys', () => {
@@ -629,6 +630,8 @@ describe('inspection and warnings', () => {
   });
 
   it('warns once when more than four HTTP/1.1 streams share an origin', () => {
+    // A page: the limit is a browser's (Node never warns).
+    vi.stubGlobal('document', {});
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { pool, server } = setup();
     for (let i = 0; i < 6; i++) {

@@ -5,11 +5,12 @@ import { createSourceHandle, type HandleHost, type SourceHandle } from './handle
 import { describeKey, sourceKey } from './key';
 import { createPlatform, type Platform } from './platform';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
-import { createScheduler, type NotifyMode } from './scheduler';
+import { call, createScheduler, type NotifyMode, rethrow } from './scheduler';
 import { sourceTransport } from './source-transport';
 import type { Transport } from './transport';
 import type { FetchTransportOptions } from './transports/fetch';
 import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
+import type { Credentials, RequestBody } from './web-types';
 
 /** How one stream is requested. Everything that changes who you are enters the pool's key. */
 export interface SourceInit {
@@ -20,9 +21,9 @@ export interface SourceInit {
   /** Fetch transport; default `'GET'`. */
   method?: string;
   /** Fetch transport. */
-  body?: BodyInit | null;
+  body?: RequestBody;
   /** `'include'` sends cookies cross-origin (`withCredentials` on a native EventSource). */
-  credentials?: RequestCredentials;
+  credentials?: Credentials;
   /** Fetch transport: your own `fetch`. */
   fetch?: typeof fetch;
   /** Native transport: your own `EventSource` constructor. */
@@ -39,6 +40,11 @@ export interface SourceInit {
   maxEventSize?: number;
   /** Coalesce notifications per task (default) or per animation frame. */
   notify?: NotifyMode;
+  /**
+   * Who the stream is for (e.g. the user id). It enters the key, so a new user never gets the
+   * previous user's stream, even one still lingering; it is also the default `crossTab.scope`.
+   */
+  scope?: string;
   /**
    * One connection for the whole browser instead of one per tab: the leader tab holds it and
    * relays events to the others. Where Web Locks or BroadcastChannel are missing the source
@@ -57,8 +63,16 @@ export interface PoolOptions extends Omit<SourceInit, 'method' | 'body'> {
   baseUrl?: string;
   /** Connect where there is no `window` (Node scripts and tests). Default false: SSR stays inert. */
   connectOnServer?: boolean;
-  /** Warn in development when many HTTP/1.1 streams share an origin; default true. */
+  /**
+   * Development warnings (HTTP/1.1 connection limit, a pool that cannot connect outside a
+   * browser, a source that cannot be shared across tabs); default true.
+   */
   warnings?: boolean;
+  /**
+   * Called with what a subscriber (`listen`, `subscribe`, `on`) threw. The stream and the other
+   * subscribers carry on either way. Default: rethrown in a microtask, as EventTarget does.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** One connection, as people need to see it. Never contains header values. */
@@ -100,7 +114,16 @@ export interface Pool {
   inspect(): PoolInspection;
   /** Calls `listener` (at most once per task) whenever the inspection may have changed. */
   onInspect(listener: (inspection: PoolInspection) => void): () => void;
-  /** Closes every connection now and forgets them (logout, tests). */
+  /**
+   * Closes every connection now and forgets every handle and cache, lingering or not: call it on
+   * logout, so the next user's subscriptions open new streams. Subscriptions made before go
+   * idle; handles kept from before still work and connect afresh when listened to again.
+   *
+   * @example
+   * async function logout() { await api.logout(); pool.reset(); }
+   */
+  reset(): void;
+  /** The same as {@link Pool.reset}: closes every connection now and forgets them (tests, teardown). */
   dispose(): void;
 }
 
@@ -130,17 +153,22 @@ function resolveUrl(url: string | URL, options: PoolOptions, platform: Platform)
 export function createPool(options: PoolOptions = {}): Pool {
   const base = options.platform ?? createPlatform();
   const platform: Platform = options.connectOnServer ? { ...base, isServer: false } : base;
-  const schedule = createScheduler(platform);
+  const schedule = createScheduler(platform, options.onError ?? rethrow);
   const lingerMs = options.lingerMs ?? 1000;
+  // What the pool holds is what is in use: a connection (subscribed or lingering) and its
+  // handle. When a connection closes for good its key is forgotten; handles made but never
+  // listened to, and the render cache, are bounded.
   const connections = new Map<string, Connection>();
-  const handles = new Map<string, SourceHandle<any>>();
-  const configs = new Map<string, () => Connection>();
-  const recent = new Map<string, { page?: string; init: SourceInit; handle: SourceHandle<any> }>();
+  const inUse = new Map<string, SourceHandle<any>>();
+  const unused = new Map<string, SourceHandle<any>>();
+  const recent = new Map<string, Recent>();
+  // How to connect a handle: held by the handle itself, so forgetting a key loses nothing.
+  const factories = new WeakMap<SourceHandle<any>, () => Connection>();
   const inspectors = new Set<(inspection: PoolInspection) => void>();
   const inspectFlush = {
     flush(): void {
       const inspection = pool.inspect();
-      for (const inspector of [...inspectors]) inspector(inspection);
+      for (const inspector of [...inspectors]) call(schedule.report, inspector, inspection);
     },
   };
 
@@ -152,7 +180,8 @@ export function createPool(options: PoolOptions = {}): Pool {
   const statuses = new WeakMap<Connection, string>();
   const changed = (connection: Connection): void => {
     touched();
-    // Development only: bundlers replace NODE_ENV, and production builds drop the warning.
+    // Development only: bundlers replace NODE_ENV, and production builds drop the warning
+    // (written out at each use: minifiers drop a branch on a literal, not on a variable).
     // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
     // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
     if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
@@ -163,13 +192,34 @@ export function createPool(options: PoolOptions = {}): Pool {
     }
   };
 
+  const forget = (key: string): void => {
+    connections.delete(key);
+    inUse.delete(key);
+    unused.delete(key);
+    for (const [text, hit] of recent) if (hit.key === key) recent.delete(text);
+  };
+
   const host: HandleHost = {
     connectionOf: (key) => connections.get(key),
-    acquire(key) {
+    acquire(key, handle) {
       let connection = connections.get(key);
       if (!connection) {
-        connection = configs.get(key)!();
+        const created = factories.get(handle)!();
+        connection = created;
         connections.set(key, connection);
+        // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+        // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+        if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
+          // Server rendering subscribes and leaves within the render; a script stays subscribed.
+          if (platform.isServer && !options.platform) {
+            platform.queueMicrotask(() => created.refs > 0 && warnNotConnecting());
+          }
+        }
+      }
+      // In use: pinned until its connection closes, then forgotten.
+      if (!inUse.has(key)) {
+        unused.delete(key);
+        inUse.set(key, handle);
       }
       if (connection.lingerTimer !== undefined) {
         // A subscriber came back inside the linger delay: same connection, no churn.
@@ -181,12 +231,14 @@ export function createPool(options: PoolOptions = {}): Pool {
       touched();
       return connection;
     },
-    release(connection) {
+    release(key, connection) {
       if (--connection.refs > 0) return touched();
+      // Closed by reset(): nothing of it is left to forget.
+      if (connections.get(key) !== connection) return;
       const dispose = (): void => {
         connection.lingerTimer = undefined;
         connection.stop();
-        for (const [key, c] of connections) if (c === connection) connections.delete(key);
+        forget(key);
         touched();
       };
       // Grace period: StrictMode mounts twice and route changes unmount before they mount.
@@ -195,6 +247,13 @@ export function createPool(options: PoolOptions = {}): Pool {
       else connection.lingerTimer = platform.setTimeout(dispose, lingerMs);
       touched();
     },
+  };
+
+  const bounded = <V>(map: Map<string, V>, key: string, value: V): void => {
+    map.delete(key);
+    map.set(key, value);
+    // Maps keep insertion order: the first entry is the least recently used.
+    if (map.size > UNUSED_KEPT) map.delete(map.keys().next().value!);
   };
 
   const pool: Pool = {
@@ -208,42 +267,45 @@ export function createPool(options: PoolOptions = {}): Pool {
       const page = (globalThis as { location?: { href: string } }).location?.href;
       const hit = recent.get(text);
       if (hit && hit.page === page && sameInit(hit.init, init)) return hit.handle;
-      const remember = <H extends SourceHandle<any>>(handle: H): H => {
-        recent.set(text, { page, init, handle });
-        return handle;
-      };
       const href = resolveUrl(url, options, platform);
       const { parts, create } = sourceTransport(href, options, init, platform);
       const key = sourceKey(parts);
-      const existing = handles.get(key);
-      if (existing) return remember(existing);
-      const merged = { ...options, ...init };
-      configs.set(key, () => {
-        const connection: Connection = createConnection({
-          url: href,
-          transport: create(() => connection.snapshot),
-          retry: { ...DEFAULT_RETRY, ...stripUndefined({ ...options.retry, ...init.retry }) },
-          staleAfterMs: merged.staleAfterMs,
-          pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
-          platform,
-          schedule,
-          notify: merged.notify ?? 'task',
-          onChange: changed,
+      let handle = inUse.get(key) ?? unused.get(key);
+      if (!handle) {
+        const merged = { ...options, ...init };
+        const retry = { ...DEFAULT_RETRY, ...stripUndefined({ ...options.retry, ...init.retry }) };
+        const created = createSourceHandle<Events>(host, key, href, describeKey(parts));
+        factories.set(created, () => {
+          const connection: Connection = createConnection({
+            url: href,
+            transport: create(() => connection.snapshot),
+            retry,
+            staleAfterMs: merged.staleAfterMs,
+            pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
+            platform,
+            schedule,
+            notify: merged.notify ?? 'task',
+            onChange: changed,
+          });
+          return connection;
         });
-        return connection;
-      });
-      const handle = createSourceHandle<Events>(host, key, href, describeKey(parts));
-      handles.set(key, handle);
-      return remember(handle);
+        bounded(unused, key, created);
+        handle = created;
+      }
+      bounded(recent, text, { page, init, handle, key });
+      return handle as SourceHandle<Events>;
     },
     inspect: () => ({
       connections: [...connections.entries()].map(([key, c]) => {
-        const subscribers: Record<string, number> = {};
-        for (const [type, channels] of c.channels) {
-          subscribers[type] = channels.reduce((n, channel) => n + channel.refs, 0);
-        }
+        // Built from entries: an event type named `__proto__` is an own key like any other.
+        const subscribers: Record<string, number> = Object.fromEntries(
+          [...c.channels].map(([type, channels]) => [
+            type,
+            channels.reduce((n, channel) => n + channel.refs, 0),
+          ]),
+        );
         return {
-          description: handles.get(key)?.description ?? c.config.url,
+          description: inUse.get(key)?.description ?? c.config.url,
           url: c.config.url,
           status: c.snapshot.status,
           role: c.snapshot.role,
@@ -262,16 +324,71 @@ export function createPool(options: PoolOptions = {}): Pool {
       inspectors.add(listener);
       return () => inspectors.delete(listener);
     },
-    dispose() {
+    reset() {
       for (const connection of connections.values()) {
         if (connection.lingerTimer !== undefined) platform.clearTimeout(connection.lingerTimer);
         connection.lingerTimer = undefined;
         connection.stop();
       }
       connections.clear();
+      inUse.clear();
+      unused.clear();
+      recent.clear();
+      touched();
     },
+    dispose: () => pool.reset(),
   };
+  // For tests (which run in development); production builds drop it.
+  // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
+  // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
+  if (process.env.NODE_ENV !== 'production') {
+    internals.set(pool, () => ({
+      connections: connections.size,
+      handles: inUse.size + unused.size,
+      recent: recent.size,
+    }));
+  }
   return pool;
+}
+
+/** Handles made but not in use, and render-cache entries, kept at most. */
+const UNUSED_KEPT = 256;
+
+interface Recent {
+  readonly page: string | undefined;
+  readonly init: SourceInit;
+  readonly handle: SourceHandle<any>;
+  readonly key: string;
+}
+
+const internals = new WeakMap<Pool, () => PoolSizes>();
+
+/** How many entries a pool's maps hold (tests and benches check that it forgets). */
+export interface PoolSizes {
+  readonly connections: number;
+  readonly handles: number;
+  readonly recent: number;
+}
+
+/**
+ * The sizes of a pool's internal maps, in development builds. Not exported from the package:
+ * tests use it.
+ *
+ * @example
+ * expect(poolInternals(pool)).toEqual({ connections: 0, handles: 0, recent: 0 });
+ */
+export function poolInternals(pool: Pool): PoolSizes {
+  return internals.get(pool)!();
+}
+
+let warnedNotConnecting = false;
+
+function warnNotConnecting(): void {
+  if (warnedNotConnecting) return;
+  warnedNotConnecting = true;
+  console.warn(
+    'ssekit: this pool runs without a window, so nothing connects (server rendering stays inert). In a Node script, test or worker-like host, create it with createPool({ connectOnServer: true }).',
+  );
 }
 
 /** Same options, one level deep: what an inline options object written the same way gives. */
@@ -295,7 +412,7 @@ let defaultPool: Pool | undefined;
  * getDefaultPool().source('/api/ticker');
  */
 export function getDefaultPool(): Pool {
-  if (typeof window === 'undefined') return createPool();
+  if (createPlatform().isServer) return createPool();
   defaultPool ??= createPool();
   return defaultPool;
 }

@@ -1,6 +1,6 @@
 import type { CrossTabOptions } from './cross-tab';
 import type { KeyParts } from './key';
-import { sourceKey } from './key';
+import { portableKey } from './key';
 import type { Platform } from './platform';
 import type { PoolOptions, SourceInit } from './pool';
 import type { Transport } from './transport';
@@ -44,6 +44,7 @@ export function sourceTransport(
     kind = needsFetch || !native ? 'fetch' : 'eventsource';
   }
   const credentials = merged.credentials ?? 'same-origin';
+  const crossTab = (init.crossTab ?? options.crossTab) as CrossTabOptions | boolean | undefined;
   const parts: KeyParts = {
     url,
     transport: kind,
@@ -57,6 +58,8 @@ export function sourceTransport(
         : kind === 'eventsource'
           ? [merged.EventSource, merged.lastEventIdParam]
           : [],
+    // Who the stream is for enters the key: switching users never reuses a stream.
+    scope: [merged.scope ?? null, (typeof crossTab === 'object' && crossTab.scope) || null],
   };
   const chosen = kind;
   const local = (): Transport => {
@@ -118,11 +121,16 @@ function mergeHeaders(poolHeaders: Headers, sourceHeaders: Headers): Headers {
 }
 
 /**
- * The name a source is shared under across tabs, or undefined when it stays local. A header
- * function enters the pool key by its identity in this tab, which means nothing in another
- * tab: such a source is shared only when the app says who the stream is for (`scope`).
+ * The name a source is shared under across tabs, or undefined when it stays local. The name is
+ * text only; anything known only by its identity in this tab (a header function, a custom fetch
+ * or transport, a body that is not a string) means nothing in another tab, and cookies sent
+ * cross-origin may stand for another user there: such a source is shared only when the app says
+ * who the stream is for (`scope`).
+ *
+ * @example
+ * crossTabKey(parts, poolOptions, { crossTab: { scope: user.id } }); // { key, options }
  */
-function crossTabKey(
+export function crossTabKey(
   parts: KeyParts,
   options: PoolOptions,
   init: SourceInit,
@@ -134,16 +142,17 @@ function crossTabKey(
     ...(options.crossTab as CrossTabOptions),
     ...(chosen as CrossTabOptions),
   };
-  const headers = parts.headers.map((h) => (typeof h === 'function' ? 'function' : h));
-  if (shared.scope === undefined && headers.includes('function')) {
+  const scope = shared.scope ?? init.scope ?? options.scope;
+  const { text, unsure } = portableKey(parts);
+  if (scope === undefined && unsure.length > 0) {
     // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
     // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
     if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
       console.warn(
-        `ssekit: ${parts.url} is not shared across tabs: its headers come from a function. Pass crossTab: { scope: userId } to share it between tabs of the same user.`,
+        `ssekit: ${parts.url} is not shared across tabs: another tab cannot tell whose stream it is (${unsure.join(', ')}). Pass scope: userId (or crossTab: { scope: userId }) to share it between tabs of the same user.`,
       );
     }
     return undefined;
   }
-  return { key: JSON.stringify([sourceKey({ ...parts, headers }), shared.scope]), options: shared };
+  return { key: JSON.stringify([text, scope ?? null]), options: { ...shared, scope } };
 }

@@ -10,8 +10,7 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' |
  * - `content-type`: the response was not `text/event-stream`;
  * - `stopped`: HTTP 204, the server asked us not to reconnect;
  * - `oversized`: one event was larger than `maxEventSize` and was dropped (the stream goes on);
- * - `parse` / `validation`: one event's data failed `JSON.parse` or the schema (the stream goes on);
- * - `aborted`: the connection was closed by the app.
+ * - `parse` / `validation`: one event's data failed `JSON.parse` or the schema (the stream goes on).
  */
 export type SSEErrorKind =
   | 'network'
@@ -20,8 +19,7 @@ export type SSEErrorKind =
   | 'stopped'
   | 'oversized'
   | 'parse'
-  | 'validation'
-  | 'aborted';
+  | 'validation';
 
 /** A typed error, safe to render: it never contains header values. */
 export interface SSEError {

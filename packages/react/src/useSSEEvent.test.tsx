@@ -359,3 +359,34 @@ describe('inline functions', () => {
     view.unmount();
   });
 });
+
+// One stable header function for every user, as an app keeps it in module scope.
+const currentUserHeaders = async () => ({ authorization: 'Bearer current-user' });
+function Feed({ user }: { user: string }): ReactElement {
+  const { data } = useSSEEvent(URL_A, 'tick', {
+    headers: currentUserHeaders,
+    scope: user,
+    parse: 'text',
+  });
+  return <p data-testid="feed">{data ?? '-'}</p>;
+}
+
+describe('identity', () => {
+  it('switching the scope from alice to bob opens bob’s own stream, inside the linger delay', async () => {
+    const view = render(withPool(<Feed user="alice" />));
+    await flush();
+    act(() => {
+      server.current?.open();
+      server.current?.send('for alice', { type: 'tick' });
+    });
+    await flush();
+    expect(screen.getByTestId('feed').textContent).toBe('for alice');
+    view.rerender(withPool(<Feed user="bob" />));
+    await flush();
+    expect(server.connections).toHaveLength(2);
+    act(() => server.connections[0]?.send('alice again', { type: 'tick' }));
+    await flush();
+    expect(screen.getByTestId('feed').textContent).toBe('-');
+    view.unmount();
+  });
+});

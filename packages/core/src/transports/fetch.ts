@@ -1,6 +1,7 @@
 import { createEventStreamParser } from '../parser';
 import type { Transport, TransportRequest, TransportSink } from '../transport';
 import type { SSEError } from '../types';
+import type { Credentials, RequestBody } from '../web-types';
 
 /**
  * Options of {@link createFetchTransport}.
@@ -20,8 +21,8 @@ export interface FetchTransportOptions {
   /** Default 'GET'. */
   method?: string;
   /** Sent again on every attempt, so it must be re-readable: a string, Blob, FormData… */
-  body?: BodyInit | null;
-  credentials?: RequestCredentials;
+  body?: RequestBody;
+  credentials?: Credentials;
   /** Injectable; default `globalThis.fetch`, read at call time. */
   fetch?: typeof fetch;
   /** The largest event data kept, in UTF-16 code units; default 8 MiB. */
@@ -126,8 +127,10 @@ async function attempt(
     // Node puts the reason (ECONNREFUSED, a reset, a TLS error) in `cause`.
     const { message, cause } = error as { message?: string; cause?: { message?: string } };
     const detail = [message, cause?.message].filter(Boolean).join(': ') || String(error);
+    // CORS exists only for a page; elsewhere the hint would send people the wrong way.
+    const page = typeof (globalThis as { document?: unknown }).document !== 'undefined';
     fail(
-      `Request failed (${detail}): check that the server is reachable and allows this origin (CORS).`,
+      `Request failed (${detail}): check that the server is reachable${page ? ' and allows this origin (CORS)' : ''}.`,
     );
   } finally {
     signal.removeEventListener('abort', cancel);
