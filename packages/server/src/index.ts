@@ -1,0 +1,1 @@
+export type { Log, LogCursor, LogEntry, LogRead } from './log';
