@@ -77,7 +77,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/server/global-setup.ts'],
+          globalSetup: ['test/server/global-setup.ts', 'test/hub/global-setup.ts'],
           browser: {
             enabled: true,
             headless: true,
