@@ -61,7 +61,7 @@ export interface HubStats {
   connections: number;
   /** True once `close()` was called. */
   closing: boolean;
-  /** Per topic: open streams, and the id of the newest event this hub saw (null: none yet). */
+  /** Per followed topic: open streams, and the newest id delivered to them (null: none yet). */
   topics: Record<string, { connections: number; lastId: string | null }>;
 }
 
@@ -149,9 +149,12 @@ export function createHub(options: HubOptions = {}): Hub {
   const heartbeat = heartbeatFrame(heartbeatMs);
 
   const connections = new Set<Connection>();
-  // Per followed topic: its connections and the one log subscription that feeds them.
-  const topics = new Map<string, { connections: Set<Connection>; unsubscribe: () => void }>();
-  const lastIds = new Map<string, string>();
+  // Per followed topic: its connections, the one log subscription that feeds them, and the
+  // newest id seen. Forgotten with its last connection, so topics never pile up.
+  const topics = new Map<
+    string,
+    { connections: Set<Connection>; unsubscribe: () => void; lastId: string | null }
+  >();
   let closing = false;
   let closed: Promise<void> | null = null;
   const drained = new Set<() => void>();
@@ -168,9 +171,9 @@ export function createHub(options: HubOptions = {}): Hub {
   };
 
   const fanOut = (entry: LogEntry): void => {
-    lastIds.set(entry.topic, entry.id);
     const followers = topics.get(entry.topic);
-    if (!followers || followers.connections.size === 0) return;
+    if (!followers) return;
+    followers.lastId = entry.id;
     const frame = formatEntry(entry);
     for (const connection of followers.connections) connection.deliver(entry, frame);
   };
@@ -181,7 +184,7 @@ export function createHub(options: HubOptions = {}): Hub {
       let followers = topics.get(topic);
       if (!followers) {
         const set = new Set<Connection>();
-        followers = { connections: set, unsubscribe: () => {} };
+        followers = { connections: set, unsubscribe: () => {}, lastId: null };
         topics.set(topic, followers);
         followers.unsubscribe = log.subscribe([topic], fanOut);
       }
@@ -278,7 +281,11 @@ export function createHub(options: HubOptions = {}): Hub {
         return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
       }
       if (connection.closed) {
-        return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
+        const why =
+          connection.reason === 'overflow'
+            ? 'the stream fell behind while its replay was read; retry'
+            : 'the server is shutting down; retry';
+        return refuse(503, why, retryAfterSeconds);
       }
       return { ok: true, connection, frames, lastOffset };
     },
@@ -293,7 +300,6 @@ export function createHub(options: HubOptions = {}): Hub {
       const text = serialise(topic, data);
       if (closed) throw new Error('ssekit hub: publish() after close(); create a new hub');
       const entry = await log.append(topic, event, text);
-      lastIds.set(topic, entry.id);
       return entry.id;
     },
 
@@ -307,12 +313,8 @@ export function createHub(options: HubOptions = {}): Hub {
 
     stats() {
       const perTopic: HubStats['topics'] = {};
-      for (const [topic, id] of lastIds) perTopic[topic] = { connections: 0, lastId: id };
       for (const [topic, followers] of topics) {
-        perTopic[topic] = {
-          connections: followers.connections.size,
-          lastId: lastIds.get(topic) ?? null,
-        };
+        perTopic[topic] = { connections: followers.connections.size, lastId: followers.lastId };
       }
       return { connections: connections.size, closing, topics: perTopic };
     },
