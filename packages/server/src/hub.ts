@@ -24,10 +24,22 @@ import { memoryLog } from './memory-log';
 import { handleNode } from './node';
 import { respondWeb } from './web';
 
-/** The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage` for `handle()`. */
+/**
+ * The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage`
+ * for `handle()`.
+ *
+ * @example
+ * const token = (r: HubRequest): string | null =>
+ *   r instanceof Request ? r.headers.get('authorization') : (r.headers.authorization ?? null);
+ */
 export type HubRequest = Request | IncomingMessage;
 
-/** Options of {@link createHub}. */
+/**
+ * Options of {@link createHub}.
+ *
+ * @example
+ * const options: HubOptions = { heartbeatMs: 15_000, retryMs: 2_000, maxQueueBytes: 1 << 20 };
+ */
 export interface HubOptions {
   /** Where events are kept for replay; default `memoryLog()`, which the hub then also closes. */
   log?: Log;
@@ -43,19 +55,34 @@ export interface HubOptions {
   authorize?: (request: HubRequest, topics: readonly string[]) => boolean | Promise<boolean>;
 }
 
-/** What a stream follows. */
+/**
+ * What a stream follows.
+ *
+ * @example
+ * hub.handle(req, res, { topics: ['orders', `user:${userId}`] });
+ */
 export interface StreamOptions {
   /** One or more topics; each non-empty and at most 256 UTF-8 bytes. */
   topics: readonly string[];
 }
 
-/** Options of {@link Hub.publish}. */
+/**
+ * Options of {@link Hub.publish}.
+ *
+ * @example
+ * await hub.publish('orders', { n: 1 }, { event: 'order' });
+ */
 export interface PublishOptions {
   /** The SSE event name; default `message`. */
   event?: string;
 }
 
-/** A snapshot of the hub, for dashboards and tests. */
+/**
+ * A snapshot of the hub, for dashboards and tests.
+ *
+ * @example
+ * const { connections, topics } = hub.stats(); // topics.orders?.lastId
+ */
 export interface HubStats {
   /** Open streams (including those still reading their replay). */
   connections: number;
@@ -65,7 +92,13 @@ export interface HubStats {
   topics: Record<string, { connections: number; lastId: string | null }>;
 }
 
-/** A hub: see {@link createHub}. */
+/**
+ * A hub: see {@link createHub}.
+ *
+ * @example
+ * const hub: Hub = createHub();
+ * await hub.close({ drainMs: 5_000 });
+ */
 export interface Hub {
   /** Appends to the log and delivers to every follower; resolves to the event's id. Data is JSON unless a string. */
   publish(topic: string, data: unknown, options?: PublishOptions): Promise<string>;
@@ -79,7 +112,13 @@ export interface Hub {
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
-/** The answer to a join, before any byte of the stream is written. @internal */
+/**
+ * The answer to a join, before any byte of the stream is written.
+ *
+ * @example
+ * const joined: Joined = await core.join(request, ['orders'], 'k3x9-41');
+ * @internal
+ */
 export type Joined =
   | {
       readonly ok: true;
@@ -94,7 +133,13 @@ export type Joined =
       readonly retryAfter?: number;
     };
 
-/** What the node and Web adapters need from the hub. @internal */
+/**
+ * What the node and Web adapters need from the hub.
+ *
+ * @example
+ * await handleNode(core, req, res, ['orders']);
+ * @internal
+ */
 export interface HubCore {
   join(request: HubRequest, topics: readonly string[], cursor: string | null): Promise<Joined>;
 }
