@@ -9,6 +9,7 @@
  * Transport details live in node.ts (node:http) and web.ts (Web Response).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Connection } from './connection';
 import { parseCursor } from './cursor';
 import {
@@ -26,13 +27,13 @@ import { respondWeb } from './web';
 
 /**
  * The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage`
- * for `handle()`.
+ * (or node:http2's `Http2ServerRequest`) for `handle()`.
  *
  * @example
  * const token = (r: HubRequest): string | null =>
  *   r instanceof Request ? r.headers.get('authorization') : (r.headers.authorization ?? null);
  */
-export type HubRequest = Request | IncomingMessage;
+export type HubRequest = Request | IncomingMessage | Http2ServerRequest;
 
 /**
  * Options of {@link createHub}.
@@ -104,8 +105,12 @@ export interface Hub {
   publish(topic: string, data: unknown, options?: PublishOptions): Promise<string>;
   /** A Web `Response` (Hono, Next route handlers, SvelteKit, h3, Bun, Deno). A Promise: authorize and the log read decide the status. */
   response(request: Request, options: StreamOptions): Promise<Response>;
-  /** Serves node:http, Express and Fastify (`reply.raw`); resolves once the stream is open or refused. */
-  handle(req: IncomingMessage, res: ServerResponse, options: StreamOptions): Promise<void>;
+  /** Serves node:http, node:http2, Express and Fastify (`reply.raw`); resolves once the stream is open or refused. */
+  handle(
+    req: IncomingMessage | Http2ServerRequest,
+    res: ServerResponse | Http2ServerResponse,
+    options: StreamOptions,
+  ): Promise<void>;
   /** Counts of connections and topics. */
   stats(): HubStats;
   /** Refuses new streams (503 + Retry-After) and ends open ones spread over `drainMs` with jitter. */
