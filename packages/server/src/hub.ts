@@ -191,6 +191,18 @@ export function createHub(options: HubOptions = {}): Hub {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxQueueBytes = options.maxQueueBytes ?? 1 << 20;
   const maxAge = options.maxConnectionAgeMs;
+  for (const [name, value, least] of [
+    ['heartbeatMs', heartbeatMs, 1],
+    ['maxQueueBytes', maxQueueBytes, 1],
+    ['retryMs', options.retryMs ?? 0, 0],
+    ['maxConnectionAgeMs', maxAge ?? 1, 1],
+  ] as const) {
+    if (!Number.isFinite(value) || value < least) {
+      throw new RangeError(
+        `createHub: ${name} must be a finite number ≥ ${least}, got ${String(value)}`,
+      );
+    }
+  }
   const now = (): number => Date.now();
   const retryAfterSeconds = Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000));
 
