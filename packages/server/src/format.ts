@@ -2,7 +2,7 @@
  * SSE framing per the WHATWG "event stream" rules. Every published event is formatted here once;
  * the same bytes then go to every connection that follows its topic.
  */
-import type { LogEntry } from './log';
+import type { LogEntry } from './log.js';
 
 const encoder = new TextEncoder();
 const lineBreak = /\r\n|\r|\n/;

@@ -10,8 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { Connection } from './connection';
-import { parseCursor } from './cursor';
+import { Connection } from './connection.js';
+import { parseCursor } from './cursor.js';
 import {
   byteLength,
   checkEventName,
@@ -19,11 +19,11 @@ import {
   formatReset,
   heartbeatFrame,
   retryFrame,
-} from './format';
-import type { Log, LogEntry } from './log';
-import { memoryLog } from './memory-log';
-import { handleNode } from './node';
-import { respondWeb } from './web';
+} from './format.js';
+import type { Log, LogEntry } from './log.js';
+import { memoryLog } from './memory-log.js';
+import { handleNode } from './node.js';
+import { respondWeb } from './web.js';
 
 /**
  * The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage`
