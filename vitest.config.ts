@@ -20,8 +20,12 @@ export default defineConfig({
             'packages/core/src/**/*.test.ts',
             'test/node/**/*.test.ts',
             'test/budgets/**/*.test.ts',
+            'packages/server/src/**/*.test.ts',
+            'test/hub/**/*.test.ts',
           ],
           globalSetup: ['test/server/global-setup.ts'],
+          // The hub's leak test collects garbage before it looks at the heap.
+          execArgv: ['--expose-gc'],
         },
       },
       {
@@ -73,7 +77,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/server/global-setup.ts'],
+          globalSetup: ['test/server/global-setup.ts', 'test/hub/global-setup.ts'],
           browser: {
             enabled: true,
             headless: true,

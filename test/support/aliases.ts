@@ -19,4 +19,5 @@ export const workspaceAliases: { find: RegExp; replacement: string }[] = [
   { find: /^@ssekit\/vue$/, replacement: src('vue') },
   { find: /^@ssekit\/svelte$/, replacement: src('svelte') },
   { find: /^@ssekit\/preact-signals$/, replacement: src('preact-signals') },
+  { find: /^@ssekit\/server$/, replacement: src('server') },
 ];
