@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { sameOriginProxy } from './test/server/same-origin-proxy';
 import { workspaceAliases } from './test/support/aliases';
 import { chromiumArgs, chromiumPath } from './test/support/chromium';
 
@@ -70,6 +71,7 @@ export default defineConfig({
       },
       {
         extends: true,
+        plugins: [sameOriginProxy()],
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

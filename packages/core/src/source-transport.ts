@@ -41,8 +41,11 @@ export function sourceTransport(
   }
   if (kind === 'auto') {
     const native = typeof (merged.EventSource ?? globalThis.EventSource) === 'function';
-    kind = needsFetch || !native ? 'fetch' : 'eventsource';
+    // A native EventSource hides heartbeat comments: staleness would tear healthy streams down.
+    kind = needsFetch || !native || merged.staleAfterMs !== undefined ? 'fetch' : 'eventsource';
   }
+  const lastEventIdParam =
+    merged.lastEventIdParam === undefined ? 'lastEventId' : merged.lastEventIdParam;
   const credentials = merged.credentials ?? 'same-origin';
   const parts: KeyParts = {
     url,
@@ -53,9 +56,9 @@ export function sourceTransport(
     headers: [options.headers, init.headers].filter(Boolean),
     extra:
       kind === 'fetch'
-        ? [merged.fetch]
+        ? [merged.fetch, lastEventIdParam, merged.lastEventIdHeader === true]
         : kind === 'eventsource'
-          ? [merged.EventSource, merged.lastEventIdParam]
+          ? [merged.EventSource, lastEventIdParam]
           : [],
   };
   const chosen = kind;
@@ -64,8 +67,9 @@ export function sourceTransport(
     if (chosen === 'eventsource') {
       return createEventSourceTransport({
         withCredentials: credentials === 'include',
-        lastEventIdParam: merged.lastEventIdParam,
+        lastEventIdParam,
         EventSource: merged.EventSource,
+        maxEventSize: merged.maxEventSize,
       });
     }
     // The fetch transport and its parser load on first use: native-only apps never pay for them.
@@ -78,6 +82,8 @@ export function sourceTransport(
           credentials,
           fetch: merged.fetch,
           maxEventSize: merged.maxEventSize,
+          lastEventIdParam,
+          lastEventIdHeader: merged.lastEventIdHeader,
         }),
       ),
     );
