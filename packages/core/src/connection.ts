@@ -328,7 +328,7 @@ export function createConnection(config: ConnectionConfig): Connection {
         abort();
         failed({
           kind: 'network',
-          message: `No response within ${openTimeoutMs} ms (openTimeoutMs). Check that the server answers, and that no proxy buffers the stream (nginx: proxy_buffering off, or send X-Accel-Buffering: no).`,
+          message: `No response in ${openTimeoutMs} ms (openTimeoutMs): is the server up, or a proxy buffering the stream? nginx: proxy_buffering off, or X-Accel-Buffering: no.`,
         });
       });
     }

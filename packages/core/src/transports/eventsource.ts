@@ -142,47 +142,33 @@ async function probe(
   options: EventSourceTransportOptions,
   signal: AbortSignal,
 ): Promise<SSEError> {
-  const unknown = (detail: string): SSEError => ({
-    kind: 'network',
-    message: `EventSource closed the stream and a probe request could not tell why (${detail}): check that the server is reachable, answers 200 with Content-Type ${EVENT_STREAM}, and allows this origin (CORS).`,
-  });
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') return unknown('fetch is not available');
+  let kind: SSEError['kind'] = 'network';
+  let status: number | undefined;
+  let retryAfterMs: number | undefined;
+  let found = 'the probe failed too: network or CORS';
   try {
-    const response = await fetchImpl(url, {
+    const response = await (options.fetch ?? fetch)(url, {
       headers: { Accept: EVENT_STREAM },
       credentials: options.withCredentials ? 'include' : 'same-origin',
       cache: 'no-store',
       signal,
     });
     response.body?.cancel().catch(() => {});
-    const { status } = response;
-    if (status === 204) {
-      return {
-        kind: 'stopped',
-        status,
-        message: 'HTTP 204: the server asked clients not to reconnect.',
-      };
-    }
-    if (!response.ok) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
-      return {
-        kind: 'http',
-        status,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        message: `HTTP ${status}: ${status === 401 || status === 403 ? 'check the credentials.' : status === 429 || status >= 500 ? 'the server is busy or failing.' : 'check the URL.'}`,
-      };
-    }
+    status = response.status;
     const type = response.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
-    if (type !== EVENT_STREAM) {
-      return {
-        kind: 'content-type',
-        status,
-        message: `Got Content-Type ${type ? `"${type.slice(0, 100)}"` : 'none'}, not ${EVENT_STREAM}: check the URL and the server's Content-Type.`,
-      };
-    }
-    return unknown('the server now answers with a stream');
-  } catch (error) {
-    return unknown(error instanceof Error ? error.message : String(error));
+    found = `HTTP ${status}, ${type ? `Content-Type ${type.slice(0, 100)}` : 'no Content-Type'}`;
+    if (status === 204) kind = 'stopped';
+    else if (!response.ok) {
+      kind = 'http';
+      retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
+    } else if (type !== EVENT_STREAM) kind = 'content-type';
+  } catch {
+    // CORS-opaque or the network: the status stays unknown, a retryable `network` failure.
   }
+  return {
+    kind,
+    status,
+    retryAfterMs,
+    message: `EventSource failed; a probe request found ${found}. A stream needs HTTP 200 with Content-Type ${EVENT_STREAM} (204 stops reconnects).`,
+  };
 }
