@@ -6,6 +6,7 @@ import type {
   DemoStats,
   DemoStreamName,
   DemoStreamStats,
+  JobDone,
 } from './payloads.js';
 
 /**
@@ -197,6 +198,37 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     stream.heartbeatTimer = undefined;
   };
 
+  // Finite runs: each request runs one job from 0 to 100 %, sends `done`, and ends the stream.
+  const runs = new Set<ServerResponse>();
+  const runStats = { connections: 0, eventsSent: 0 };
+  const serveRun = (res: ServerResponse): void => {
+    runStats.connections++;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(`retry: ${retryMs}\n\n`);
+    runs.add(res);
+    const startedAt = Date.now();
+    let id = 0;
+    let percent = 0;
+    const timer = setInterval(() => {
+      percent = Math.min(100, percent + 4);
+      write(res, frameOf(++id, 'progress', JSON.stringify({ job: 1, percent })));
+      runStats.eventsSent++;
+      if (percent < 100) return;
+      const done: JobDone = { job: 1, durationMs: Date.now() - startedAt };
+      write(res, frameOf(++id, 'done', JSON.stringify(done)));
+      runStats.eventsSent++;
+      res.end();
+    }, 120);
+    res.on('close', () => {
+      clearInterval(timer);
+      runs.delete(res);
+    });
+  };
+
   const serveStream = (req: IncomingMessage, res: ServerResponse, url: URL, stream: LiveStream) => {
     stream.connections++;
     const { bearerToken } = stream.definition;
@@ -321,7 +353,9 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
   };
 
   const stats = (): DemoStats => {
-    const result: Partial<Record<DemoStreamName, DemoStreamStats>> = {};
+    const result: Partial<Record<DemoStreamName | 'run', DemoStreamStats>> = {
+      run: { ...runStats, open: runs.size, refused: 0, lastEventId: '' },
+    };
     for (const [name, stream] of streams) {
       result[name] = {
         connections: stream.connections,
@@ -331,7 +365,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
         lastEventId: stream.nextId > 1 ? String(stream.nextId - 1) : '',
       };
     }
-    return { streams: result as Record<DemoStreamName, DemoStreamStats> };
+    return { streams: result as Record<DemoStreamName | 'run', DemoStreamStats> };
   };
 
   const middleware: DemoMiddleware = (req, res, next) => {
@@ -351,6 +385,10 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     }
     if (path === '/control') {
       control(req, res).catch(next);
+      return;
+    }
+    if (path === '/run' && (req.method === 'GET' || req.method === 'POST')) {
+      serveRun(res);
       return;
     }
     const name = path.slice(1);
@@ -376,6 +414,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     stats,
     close() {
       closed = true;
+      for (const run of [...runs]) run.destroy();
       for (const stream of streams.values()) {
         stopTimers(stream);
         for (const client of [...stream.clients]) client.destroy();

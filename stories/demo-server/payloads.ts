@@ -222,7 +222,8 @@ export interface DemoStreamStats {
  * const stats = (await (await fetch('/demo/stats')).json()) as DemoStats;
  */
 export interface DemoStats {
-  readonly streams: Readonly<Record<DemoStreamName, DemoStreamStats>>;
+  /** The shared streams, and `run`: the finite runs of `/demo/run`, one per request. */
+  readonly streams: Readonly<Record<DemoStreamName | 'run', DemoStreamStats>>;
 }
 
 /**
