@@ -141,6 +141,20 @@ describe('openTimeoutMs', () => {
     expect(source.get().status).toBe('open');
   });
 
+  it("bounds the browser's own retry too: its delay plus openTimeoutMs", async () => {
+    const { pool, server } = setup({ openTimeoutMs: 5000 });
+    const source = pool.source(URL_A);
+    source.listen(() => {});
+    server.current?.open();
+    server.current?.reconnecting();
+    await vi.advanceTimersByTimeAsync(3000 + 4999);
+    expect(source.get().status).toBe('reconnecting');
+    expect(server.connections).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.connections[0]?.aborted).toBe(true);
+    expect(source.get().error?.message).toMatch(/openTimeoutMs/);
+  });
+
   it('defaults to 30 s and can be turned off', async () => {
     const on = setup();
     on.pool.source(URL_A).listen(() => {});

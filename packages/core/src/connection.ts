@@ -32,6 +32,9 @@ export const IDLE_SOURCE: SourceSnapshot = Object.freeze({
 /** Default {@link ConnectionConfig.openTimeoutMs}. */
 export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 
+// What Chromium and Firefox wait before their own retry when the server sent no `retry:`.
+const BROWSER_RETRY_MS = 3000;
+
 /** The event type a server sends when it cannot resume from the last event id. */
 export const RESET_EVENT = 'ssekit:reset';
 
@@ -145,6 +148,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     clear('open');
   };
   const later = (name: TimerName, ms: number, fn: () => void): void => {
+    clear(name);
     timers[name] = platform.setTimeout(() => {
       timers[name] = undefined;
       fn();
@@ -211,7 +215,21 @@ export function createConnection(config: ConnectionConfig): Connection {
     }
     // The browser waits the server's `retry:`; known here only when a transport reported it.
     update({ status: 'reconnecting', retry: retryState(attempt, serverRetryMs ?? null) });
+    // A browser retry that never gets an answer must not stay `reconnecting` for ever either.
+    timeOpen((serverRetryMs ?? BROWSER_RETRY_MS) + openTimeoutMs);
   };
+
+  /** Fails the attempt unless it opens within `ms`. */
+  function timeOpen(ms: number): void {
+    if (!(openTimeoutMs > 0 && openTimeoutMs < Number.POSITIVE_INFINITY)) return;
+    later('open', ms, () => {
+      abort();
+      failed({
+        kind: 'network',
+        message: `No response in ${openTimeoutMs} ms (openTimeoutMs): is the server up, or a proxy buffering the stream? nginx: proxy_buffering off, or X-Accel-Buffering: no.`,
+      });
+    });
+  }
 
   /** A finite stream reached its `until` event: end for good, keep every value. */
   const finish = (): void => {
@@ -323,15 +341,7 @@ export function createConnection(config: ConnectionConfig): Connection {
         update({ role });
       }),
     };
-    if (openTimeoutMs > 0 && openTimeoutMs < Number.POSITIVE_INFINITY) {
-      later('open', openTimeoutMs, () => {
-        abort();
-        failed({
-          kind: 'network',
-          message: `No response in ${openTimeoutMs} ms (openTimeoutMs): is the server up, or a proxy buffering the stream? nginx: proxy_buffering off, or X-Accel-Buffering: no.`,
-        });
-      });
-    }
+    timeOpen(openTimeoutMs);
     try {
       const types = new Set(self.channels.keys());
       const started = config.transport({ url: config.url, lastEventId, signal, types }, sink);
