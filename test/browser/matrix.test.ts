@@ -241,3 +241,25 @@ describe('fetch sends no header that needs a CORS preflight cross-origin', () =>
     }
   });
 });
+
+describe("transport 'auto' picks a transport that can keep the promise", () => {
+  it('until sees its event even when nobody subscribed to that type (auto selects fetch)', async () => {
+    const name = channel('until-unsubscribed');
+    const url = streamUrl(name, 'count=3&types=progress,progress,done&end=1', 'cross');
+    pool = createPool({ lingerMs: 0, retry: FAST });
+    const source = pool.source(url, { until: (e) => e.type === 'done' });
+    expect(source.description).toContain('fetch');
+    const off = source.event('progress').listen(() => {});
+    await vi.waitFor(() => expect(source.get().status).toBe('done'), { timeout: 5000 });
+    await quiet(300);
+    expect((await stats(name)).connections).toBe(1);
+    off();
+  });
+
+  it('a plain GET stays on the native EventSource', () => {
+    pool = createPool();
+    expect(pool.source(streamUrl(channel('plain'), 'count=1', 'cross')).description).toContain(
+      'eventsource',
+    );
+  });
+});

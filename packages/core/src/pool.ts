@@ -48,7 +48,8 @@ export interface SourceInit {
   openTimeoutMs?: number;
   /**
    * A finite stream: once an event for which this returns true reached every subscriber, the
-   * stream ends for good with status `'done'`. `reconnect()` starts it afresh.
+   * stream ends for good with status `'done'`. `reconnect()` starts it afresh. Under `'auto'` it
+   * selects fetch, which sees every event type.
    */
   until?: (event: ReceivedEvent) => boolean;
   /** Retry policy beyond the browser's own retry. */

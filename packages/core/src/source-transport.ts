@@ -41,8 +41,10 @@ export function sourceTransport(
   }
   if (kind === 'auto') {
     const native = typeof (merged.EventSource ?? globalThis.EventSource) === 'function';
-    // A native EventSource hides heartbeat comments: staleness would tear healthy streams down.
-    kind = needsFetch || !native || merged.staleAfterMs !== undefined ? 'fetch' : 'eventsource';
+    // A native EventSource hides heartbeat comments (staleness would tear healthy streams down)
+    // and the event types nobody subscribed to (an `until` event could pass unseen).
+    const sees = merged.staleAfterMs !== undefined || init.until !== undefined;
+    kind = needsFetch || !native || sees ? 'fetch' : 'eventsource';
   }
   const lastEventIdParam =
     merged.lastEventIdParam === undefined ? 'lastEventId' : merged.lastEventIdParam;
