@@ -263,3 +263,19 @@ describe("transport 'auto' picks a transport that can keep the promise", () => {
     );
   });
 });
+
+describe("the server's retry: is a floor", () => {
+  it('fetch: every reconnect after a healthy stream is scheduled at retry:, never sooner', async () => {
+    const name = channel('floor');
+    const url = streamUrl(name, 'count=5&dropAfter=1&dropTimes=4&retry=150', 'cross');
+    // Jitter must not pull a delay below the server's retry: (before: 8 of 15 came sooner).
+    const { source, seen } = open('fetch', url);
+    const delays: Array<number | null> = [];
+    source.listen((s) => {
+      if (s.status === 'reconnecting') delays.push(s.retry.delayMs);
+    });
+    await vi.waitFor(() => expect(seen).toEqual(range(5)), { timeout: 5000 });
+    expect(delays).toHaveLength(4);
+    expect(delays.every((ms) => ms === 150)).toBe(true);
+  });
+});
