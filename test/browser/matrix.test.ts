@@ -279,3 +279,21 @@ describe("the server's retry: is a floor", () => {
     expect(delays.every((ms) => ms === 150)).toBe(true);
   });
 });
+
+describe('fetch cross-origin with a header the server does not allow', () => {
+  it('a refused preflight is a clear, final error, not a loop', async () => {
+    // The test server's preflight allows Last-Event-ID, Authorization, Cache-Control, Content-Type.
+    const name = channel('preflight');
+    const { source } = open('fetch', streamUrl(name, 'count=3', 'cross'), {
+      headers: { 'X-Tenant': 'a' },
+    });
+    await vi.waitFor(() => expect(source.get().status).toBe('closed'), { timeout: 5000 });
+    expect(source.get().error?.kind).toBe('cors');
+    expect(source.get().error?.message).toMatch(/preflight/);
+    await quiet(300);
+    const { preflights, connections } = await stats(name);
+    // One refused preflight, one plain GET that found the server reachable.
+    expect(preflights).toBe(1);
+    expect(connections).toBe(1);
+  });
+});

@@ -13,6 +13,7 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' |
  * - `http`: the server answered with a non-2xx status (see `status`);
  * - `content-type`: the response was not `text/event-stream`;
  * - `stopped`: HTTP 204, the server asked us not to reconnect;
+ * - `cors`: the browser's CORS preflight was refused (a plain request gets through): final;
  * - `oversized`: one event was larger than `maxEventSize` and was dropped (the stream goes on);
  * - `parse` / `validation`: one event's data failed `JSON.parse` or the schema (the stream goes on);
  * - `aborted`: the connection was closed by the app.
@@ -22,6 +23,7 @@ export type SSEErrorKind =
   | 'http'
   | 'content-type'
   | 'stopped'
+  | 'cors'
   | 'oversized'
   | 'parse'
   | 'validation'

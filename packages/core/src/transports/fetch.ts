@@ -72,9 +72,11 @@ async function attempt(
   const fail = (message: string, error?: Omit<SSEError, 'message'>): void => {
     if (!signal.aborted) sink.fail({ kind: 'network', ...error, message });
   };
+  // Cross-origin with a header or method that is not CORS-safelisted: the browser asks first.
+  let preflighted = false;
+  let url = request.url;
   try {
     let headers: Headers;
-    let url = request.url;
     try {
       const sameOrigin = isSameOrigin(url);
       const param = options.lastEventIdParam ?? 'lastEventId';
@@ -84,6 +86,10 @@ async function attempt(
         withId.searchParams.set(param, lastEventId);
         url = withId.href;
       }
+      preflighted =
+        !sameOrigin &&
+        (!SIMPLE_METHODS.has(options.method ?? 'GET') ||
+          [...headers.keys()].some((name) => !SIMPLE_HEADERS.has(name)));
     } catch (error) {
       // A failed attempt like any other (backoff), never a wedged stream.
       return fail((error as Error).message);
@@ -146,6 +152,14 @@ async function attempt(
     parser.end();
     fail('The server ended the stream (HTTP 204 would stop reconnects).');
   } catch (error) {
+    // A simple GET that gets through while the real request did not: its preflight was refused.
+    // Retrying cannot help, so it is final (kind `cors`), not a loop.
+    if (preflighted && !signal.aborted && (await answers(options, url, signal))) {
+      return fail(
+        'The CORS preflight was refused: allow this origin, the method and the request headers in the server’s OPTIONS answer (Access-Control-Allow-Origin / -Methods / -Headers), or send only CORS-safelisted headers.',
+        { kind: 'cors' },
+      );
+    }
     // Node puts the reason (ECONNREFUSED, a reset, a TLS error) in `cause`.
     const { message, cause } = error as { message?: string; cause?: { message?: string } };
     const detail = [message, cause?.message].filter(Boolean).join(': ') || String(error);
@@ -158,6 +172,29 @@ async function attempt(
 }
 
 const noop = (): void => {};
+
+const SIMPLE_METHODS = new Set(['GET', 'HEAD', 'POST']);
+// Request headers a cross-origin request may carry without a preflight (content-type: see below).
+const SIMPLE_HEADERS = new Set(['accept', 'accept-language', 'content-language']);
+
+/** Whether a plain GET of `url` (no custom headers, so no preflight) gets any response. */
+async function answers(
+  options: FetchTransportOptions,
+  url: string,
+  signal: AbortSignal,
+): Promise<boolean> {
+  try {
+    const response = await (options.fetch ?? globalThis.fetch)(url, {
+      headers: { Accept: EVENT_STREAM },
+      credentials: options.credentials,
+      signal,
+    });
+    response.body?.cancel().catch(noop);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // `: heartbeat 15000`, the announcement `@ssekit/server` starts every stream with.
 const HEARTBEAT = /^ ?heartbeat (\d+)$/;
