@@ -23,7 +23,7 @@ const stats = async (name: string): Promise<ChannelStats> =>
 const streamUrl = (name: string, query: string, origin: Origin): string =>
   origin === 'cross'
     ? `${serverUrl}/sse/${name}?${query}&cors=*`
-    : `${location.origin}/same-origin/sse/${name}?${query}`;
+    : `${location.origin}/same-origin/${new URL(serverUrl).port}/sse/${name}?${query}`;
 /** A real wait: only to show that nothing more happens in a window several retry delays long. */
 const quiet = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -80,9 +80,8 @@ describe.each(['auto', 'fetch', 'eventsource'] as const)('transport %s', (kind) 
         timeout: 8000,
       });
       expect(seen).toEqual(range(4));
-      expect((await stats(name)).lastEventIds.slice(1)).toEqual(
-        (await stats(name)).lastEventIds.slice(1).map(() => '4'),
-      );
+      const resumedFrom = (await stats(name)).lastEventIds.slice(1);
+      expect(resumedFrom).toEqual(resumedFrom.map(() => '4'));
     });
   });
 
@@ -181,11 +180,11 @@ describe.each(['auto', 'fetch', 'eventsource'] as const)('transport %s', (kind) 
 describe.each(['auto', 'fetch'] as const)('transport %s with heartbeats', (kind) => {
   it('heartbeats keep a quiet stream alive under staleAfterMs: no teardown', async () => {
     const name = channel('heartbeat');
-    const { source } = open(kind, streamUrl(name, 'count=1&heartbeat=50', 'cross'), {
-      staleAfterMs: 250,
+    const { source } = open(kind, streamUrl(name, 'count=1&heartbeat=100', 'cross'), {
+      staleAfterMs: 1000,
     });
     await vi.waitFor(() => expect(source.get().status).toBe('open'), { timeout: 5000 });
-    await quiet(1000);
+    await quiet(2000);
     expect((await stats(name)).connections).toBe(1);
   });
 
@@ -271,12 +270,18 @@ describe("the server's retry: is a floor", () => {
     // Jitter must not pull a delay below the server's retry: (before: 8 of 15 came sooner).
     const { source, seen } = open('fetch', url);
     const delays: Array<number | null> = [];
+    const errors: string[] = [];
     source.listen((s) => {
-      if (s.status === 'reconnecting') delays.push(s.retry.delayMs);
+      // After the first event the server's retry: is known: every reconnect from then on.
+      if (s.status === 'reconnecting' && seen.length > 0) delays.push(s.retry.delayMs);
+      if (s.error) errors.push(s.error.message);
     });
     await vi.waitFor(() => expect(seen).toEqual(range(5)), { timeout: 5000 });
-    expect(delays).toHaveLength(4);
-    expect(delays.every((ms) => ms === 150)).toBe(true);
+    expect(delays.length).toBeGreaterThanOrEqual(4);
+    expect({ low: delays.filter((ms) => ms === null || ms < 150), errors }).toEqual({
+      low: [],
+      errors: expect.any(Array),
+    });
   });
 });
 

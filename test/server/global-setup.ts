@@ -22,7 +22,5 @@ declare module 'vitest' {
 export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
   const server = await startSSEServer();
   provide('sseServerUrl', server.url);
-  // For the same-origin proxy of the browser project (test/server/same-origin-proxy.ts).
-  process.env.SSEKIT_TEST_SERVER = server.url;
   return () => server.close();
 }

@@ -1,17 +1,19 @@
 /**
- * A Vite plugin for the browser project: `/same-origin/<path>` on the page's own server is piped to
- * the test SSE server, so browser tests can open streams that are same-origin to the page (no
- * CORS, no preflight) as well as cross-origin ones.
+ * A Vite plugin for the browser project: `/same-origin/<port>/<path>` on the page's own server is
+ * piped to `http://127.0.0.1:<port>/<path>` (a test SSE server), so browser tests can open streams
+ * that are same-origin to the page (no CORS, no preflight) as well as cross-origin ones. The port
+ * is in the path because every vitest project starts its own test server.
  */
 import { request } from 'node:http';
 import type { Plugin } from 'vite';
 
-/** The prefix under which the test SSE server is reachable same-origin. */
+/** The prefix under which a test SSE server is reachable same-origin. */
 export const SAME_ORIGIN_PREFIX = '/same-origin';
 
+const ROUTE = /^\/same-origin\/(\d{2,5})(\/.*)$/;
+
 /**
- * Pipes `/same-origin/*` to the server whose origin `global-setup.ts` puts in
- * `process.env.SSEKIT_TEST_SERVER` (read per request: the setup runs after the config loads).
+ * Pipes `/same-origin/<port>/*` to that port on 127.0.0.1 (nothing else is reachable).
  *
  * @example
  * plugins: [sameOriginProxy()]
@@ -21,11 +23,11 @@ export function sameOriginProxy(): Plugin {
     name: 'ssekit-same-origin-proxy',
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const target = process.env.SSEKIT_TEST_SERVER;
-        if (!target || !req.url?.startsWith(`${SAME_ORIGIN_PREFIX}/`)) return next();
+        const route = ROUTE.exec(req.url ?? '');
+        if (!route) return next();
+        const [, port, path] = route;
         const upstream = request(
-          `${target}${req.url.slice(SAME_ORIGIN_PREFIX.length)}`,
-          { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+          { host: '127.0.0.1', port: Number(port), path, method: req.method, headers: req.headers },
           (answer) => {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.flushHeaders();
