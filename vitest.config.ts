@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { sameOriginProxy } from './test/server/same-origin-proxy.js';
 import { workspaceAliases } from './test/support/aliases.js';
 import { chromiumArgs, chromiumPath } from './test/support/chromium.js';
 
@@ -74,6 +75,7 @@ export default defineConfig({
       },
       {
         extends: true,
+        plugins: [sameOriginProxy()],
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

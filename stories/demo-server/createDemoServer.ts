@@ -8,6 +8,7 @@ import type {
   DemoStats,
   DemoStreamName,
   DemoStreamStats,
+  JobDone,
 } from './payloads.js';
 
 /**
@@ -233,6 +234,37 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     stream.heartbeatTimer = undefined;
   };
 
+  // Finite runs: each request runs one job from 0 to 100 %, sends `done`, and ends the stream.
+  const runs = new Set<ServerResponse>();
+  const runStats = { connections: 0, eventsSent: 0 };
+  const serveRun = (res: ServerResponse): void => {
+    runStats.connections++;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(`retry: ${retryMs}\n\n`);
+    runs.add(res);
+    const startedAt = Date.now();
+    let id = 0;
+    let percent = 0;
+    const timer = setInterval(() => {
+      percent = Math.min(100, percent + 4);
+      write(res, frameOf(++id, 'progress', JSON.stringify({ job: 1, percent })));
+      runStats.eventsSent++;
+      if (percent < 100) return;
+      const done: JobDone = { job: 1, durationMs: Date.now() - startedAt };
+      write(res, frameOf(++id, 'done', JSON.stringify(done)));
+      runStats.eventsSent++;
+      res.end();
+    }, 120);
+    res.on('close', () => {
+      clearInterval(timer);
+      runs.delete(res);
+    });
+  };
+
   const serveStream = (req: IncomingMessage, res: ServerResponse, url: URL, stream: LiveStream) => {
     stream.connections++;
     const { bearerToken } = stream.definition;
@@ -357,7 +389,9 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
   };
 
   const stats = (): DemoStats => {
-    const result: Partial<Record<DemoStreamName | 'replay', DemoStreamStats>> = {};
+    const result: Partial<Record<DemoStreamName | 'replay' | 'run', DemoStreamStats>> = {
+      run: { ...runStats, open: runs.size, refused: 0, lastEventId: '' },
+    };
     for (const [name, stream] of streams) {
       result[name] = {
         connections: stream.connections,
@@ -374,7 +408,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
       eventsSent: replaySent,
       lastEventId: hub.stats().topics.replay?.lastId ?? '',
     };
-    return { streams: result as Record<DemoStreamName | 'replay', DemoStreamStats> };
+    return { streams: result as Record<DemoStreamName | 'replay' | 'run', DemoStreamStats> };
   };
 
   const middleware: DemoMiddleware = (req, res, next) => {
@@ -404,6 +438,10 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
       dropReplay(res).catch(next);
       return;
     }
+    if (path === '/run' && (req.method === 'GET' || req.method === 'POST')) {
+      serveRun(res);
+      return;
+    }
     const name = path.slice(1);
     const stream = isStreamName(name) ? streams.get(name) : undefined;
     if (stream && req.method === 'GET') {
@@ -412,7 +450,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     }
     if (path === '/') {
       sendJson(res, 200, {
-        streams: [...streams.keys(), 'replay'].map((n) => `/demo/${n}`),
+        streams: [...streams.keys(), 'replay', 'run'].map((n) => `/demo/${n}`),
         ping: '/demo/ping',
         stats: '/demo/stats',
         control: 'POST /demo/control {"action","stream"?,"seconds"?}',
@@ -429,6 +467,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
       closed = true;
       clearInterval(replayTimer);
       void hub.close();
+      for (const run of [...runs]) run.destroy();
       for (const stream of streams.values()) {
         stopTimers(stream);
         for (const client of [...stream.clients]) client.destroy();

@@ -222,8 +222,8 @@ export interface DemoStreamStats {
  * const stats = (await (await fetch('/demo/stats')).json()) as DemoStats;
  */
 export interface DemoStats {
-  /** Every fault-knob stream, and `replay` (served by @ssekit/server). */
-  readonly streams: Readonly<Record<DemoStreamName | 'replay', DemoStreamStats>>;
+  /** Every fault-knob stream, `replay` (served by @ssekit/server) and `run` (the finite runs of `/demo/run`, one per request). */
+  readonly streams: Readonly<Record<DemoStreamName | 'replay' | 'run', DemoStreamStats>>;
 }
 
 /**

@@ -51,7 +51,7 @@ export function renderSignalsDashboard(target: HTMLElement, pool: Pool): () => v
     effect(() => {
       status.textContent = source.value.status;
       status.dataset.status = source.value.status;
-      liveBadge(badge, source.value.lastEventId !== '' && source.value.status !== 'closed');
+      liveBadge(badge, source.value.status === 'open');
     }),
     ...widgets.map(({ widget, value, metric }) =>
       effect(() => {

@@ -138,13 +138,13 @@ function StatusCodes(): ReactElement {
 
 /** A metrics dashboard: twelve widgets, three event types, one stream. */
 function MetricsDashboard(): ReactElement {
-  const { status, lastEventId } = useEventSource(METRICS);
+  const { status } = useEventSource(METRICS);
   return (
     <div className="story">
       <div className="row">
         <h2>Metrics dashboard</h2>
         <StatusPill status={status} />
-        <LiveBadge live={lastEventId !== ''} status={status} />
+        <LiveBadge live={status === 'open'} status={status} />
       </div>
       <p className="lede">
         A dozen widgets subscribe to <code>cpu</code>, <code>memory</code> and <code>requests</code>{' '}

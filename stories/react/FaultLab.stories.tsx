@@ -151,7 +151,7 @@ function FaultLab({ transport }: FaultLabProps): ReactElement {
         </div>
         <div className="card">
           <span className="label">last event id</span>
-          <span className="value mono">{source.lastEventId || '—'}</span>
+          <span className="value mono">{messages.lastEventId || '—'}</span>
         </div>
         <div className="card">
           <span className="label">last bad event (the stream went on)</span>

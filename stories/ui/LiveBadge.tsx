@@ -23,7 +23,7 @@ export interface LiveBadgeProps {
  * <LiveBadge live={ticks.count > 0} status={status} />
  */
 export function LiveBadge({ live, status }: LiveBadgeProps): ReactElement {
-  if (live && (status === 'closed' || status === 'idle')) {
+  if (live && (status === 'closed' || status === 'idle' || status === 'done')) {
     return (
       <span className="waiting" data-testid="ended">
         ○ not live ({status})

@@ -45,7 +45,7 @@ const at = [];
 let source;
 window.ssekit = {
   start(url, crossTab) {
-    const pool = createPool({ crossTab, lastEventIdParam: 'lastEventId', warnings: false });
+    const pool = createPool({ crossTab, warnings: false });
     source = pool.source(url);
     source.listen(() => {});
     source.event('message').on((_data, event) => {

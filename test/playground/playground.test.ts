@@ -288,6 +288,27 @@ describe('playground', () => {
     },
   );
 
+  it('react-progress--finite-run ends as done, never reconnects, and runs again on request', async () => {
+    await quietServer();
+    const runs = async (): Promise<number> => (await stats()).streams.run.connections;
+    const before = await runs();
+    const story = await openStory('react-progress--finite-run');
+    try {
+      const status = story.page.getByTestId('run-status');
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('done');
+      expect(await story.page.getByTestId('percent').textContent()).toBe('100 %');
+      // The server ended the stream after `done`: nothing reconnects.
+      await vi.waitFor(async () => expect(await openStreams()).toBe(0), { timeout: 5000 });
+      expect(await runs()).toBe(before + 1);
+      await story.page.getByRole('button', { name: 'Run again' }).click();
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('done');
+      expect(await runs()).toBe(before + 2);
+      expect(story.errors).toEqual([]);
+    } finally {
+      await story.close();
+    }
+  });
+
   it(`${CROSS_TAB} in two tabs: one connection, one leader; when the leader closes the follower takes over`, async () => {
     expect(stories.map((s) => s.id)).toContain(CROSS_TAB);
     await quietServer();

@@ -28,7 +28,10 @@
  *   `types=a,b`       rotates through several types.
  * - `interval=MS`     delay between events (default 0: all at once).
  * - `retry=MS`        sends `retry: MS` first.
- * - `heartbeat=MS`    sends a `: ping` comment every MS.
+ * - `heartbeat=MS`    sends a `: ping` comment every MS;
+ *   `announce=MS`     first sends `: heartbeat MS` (the `@ssekit/server` announcement), and
+ *                     heartbeats are then that same comment.
+ * - `reset=REASON`    first sends one `ssekit:reset` event (`{"reason":"REASON"}`, id = `count`).
  * - `dropAfter=N`     closes the socket after N events on this connection (a network drop);
  * - `dropMidEvent=N`  sends N whole events, then half of the next one, then destroys the socket;
  *   `dropTimes=N`     drop only the first N connections of the channel (default: every one).
@@ -37,6 +40,8 @@
  *   `failTimes=N`     fails only the first N connections of the channel, then streams normally.
  * - `contentType=T`   streams with this Content-Type instead of `text/event-stream`.
  * - `stall=1`         sends the headers, then nothing.
+ * - `hang=1`          never answers: no status line, no headers (a dead upstream or a buffering
+ *                     proxy, as the client sees it).
  * - `drip=1`          writes the stream one byte per write.
  * - `oversized=B`     pads event 1's data to B bytes (still valid JSON).
  * - `invalidJson=N`   event N's data is not valid JSON.
@@ -74,6 +79,8 @@ export interface RecordedRequest {
 export interface ChannelStats {
   /** Requests to `/sse/<channel>` (preflights excluded). */
   readonly connections: number;
+  /** CORS preflights (`OPTIONS`) of `/sse/<channel>`. */
+  readonly preflights: number;
   /** Streams currently open. */
   readonly open: number;
   /** Streams whose socket has closed, for whatever reason. */
@@ -109,6 +116,7 @@ export interface SSEServer {
 
 interface Channel {
   connections: number;
+  preflights: number;
   open: number;
   closed: number;
   failures: number;
@@ -137,6 +145,7 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
 
   const emptyChannel = (): Channel => ({
     connections: 0,
+    preflights: 0,
     open: 0,
     closed: 0,
     failures: 0,
@@ -180,6 +189,8 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
     const path = url.pathname;
 
     if (req.method === 'OPTIONS') {
+      if (path.startsWith('/sse/'))
+        channelOf(decodeURIComponent(path.slice('/sse/'.length))).preflights++;
       preflight(req, res);
       return;
     }
@@ -253,6 +264,11 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
       status,
     });
 
+    if (q.get('hang') === '1') {
+      // Held until the client gives up; the socket closes with the server.
+      return;
+    }
+
     if (fails) {
       channel.failures++;
       const headers: Record<string, string> = { ...cors };
@@ -321,12 +337,15 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
       return queue;
     };
 
+    const announce = int(q.get('announce'));
+    const ping = announce !== undefined ? `: heartbeat ${announce}\n\n` : ': ping\n\n';
+    if (announce !== undefined) await write(ping);
     const heartbeat = int(q.get('heartbeat'));
     if (heartbeat !== undefined && heartbeat > 0) {
       const beat = (): void => {
         const t = setTimeout(() => {
           timers.delete(t);
-          void write(': ping\n\n').then(() => {
+          void write(ping).then(() => {
             if (!signal.aborted) beat();
           });
         }, heartbeat);
@@ -343,6 +362,12 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
     const countParam = q.get('count');
     const count =
       countParam === 'inf' && interval > 0 ? MAX_COUNT : Math.min(int(countParam) ?? 3, MAX_COUNT);
+    const reset = q.get('reset');
+    if (reset !== null) {
+      await write(
+        `event: ssekit:reset\nid: ${count}\ndata: ${JSON.stringify({ reason: reset })}\n\n`,
+      );
+    }
     const types = (q.get('types') ?? q.get('type') ?? 'message').split(',');
     const oversized = Math.min(int(q.get('oversized')) ?? 0, MAX_OVERSIZED);
     const invalidJson = int(q.get('invalidJson'));
@@ -372,7 +397,8 @@ export async function startSSEServer(options: SSEServerOptions = {}): Promise<SS
       t.unref();
     };
 
-    const start = /^\d+$/.test(lastEventId) ? Number(lastEventId) : 0;
+    // After a reset the stream continues live from the head: nothing of the log is replayed.
+    const start = reset !== null ? count : /^\d+$/.test(lastEventId) ? Number(lastEventId) : 0;
     let sentHere = 0;
     for (let n = start + 1; n <= count; n++) {
       if (n > start + 1 && interval > 0) await sleep(interval);

@@ -1,6 +1,6 @@
 import { createEventChannel, type EventChannel, type EventOptions } from './event-channel';
 import type { Platform } from './platform';
-import { backoffDelay, type RetryPolicy } from './retry';
+import { type RetryPolicy, retryDelay } from './retry';
 import { call, type NotifyMode, type Scheduler } from './scheduler';
 import type { Transport, TransportAttempt, TransportSink } from './transport';
 import type {
@@ -24,9 +24,19 @@ export const IDLE_SOURCE: SourceSnapshot = Object.freeze({
   status: 'idle',
   error: null,
   retry: NO_RETRY,
-  lastEventId: '',
   role: 'local',
+  resets: 0,
+  lastResetAt: null,
 });
+
+/** Default {@link ConnectionConfig.openTimeoutMs}. */
+export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
+
+// What Chromium and Firefox wait before their own retry when the server sent no `retry:`.
+const BROWSER_RETRY_MS = 3000;
+
+/** The event type a server sends when it cannot resume from the last event id. */
+export const RESET_EVENT = 'ssekit:reset';
 
 /** Everything one connection needs, resolved by the pool. */
 export interface ConnectionConfig {
@@ -35,6 +45,13 @@ export interface ConnectionConfig {
   readonly retry: Required<RetryPolicy>;
   /** No bytes for this long counts as a drop. */
   readonly staleAfterMs: number | undefined;
+  /**
+   * No open within this long fails the attempt (then the normal backoff); default
+   * {@link DEFAULT_OPEN_TIMEOUT_MS}, 0 or Infinity turns it off.
+   */
+  readonly openTimeoutMs?: number;
+  /** A finite stream: after this event reached every subscriber, the stream ends as `done`. */
+  readonly until?: (event: ReceivedEvent) => boolean;
   /** Close after the page has been hidden this long; resume when visible. */
   readonly pauseWhenHiddenMs: number | undefined;
   readonly platform: Platform;
@@ -54,6 +71,8 @@ export interface Connection {
   readonly channels: Map<string, EventChannel[]>;
   /** Subscriptions of every kind; the pool closes the connection when this reaches 0. */
   refs: number;
+  /** The last event id seen: every new attempt resumes from it. */
+  readonly lastEventId: string;
   /** Events and bytes received, for the inspector. */
   readonly events: number;
   readonly bytes: number;
@@ -76,7 +95,7 @@ export interface Connection {
 /** The most events of one type kept for late subscribers, whatever `buffer` asks. */
 const MAX_KEPT = 1000;
 
-type TimerName = 'retry' | 'stale' | 'hidden';
+type TimerName = 'retry' | 'stale' | 'hidden' | 'open';
 
 /**
  * Creates one stream: its attempts, retry policy, status and the dispatch of events to
@@ -87,7 +106,10 @@ type TimerName = 'retry' | 'stale' | 'hidden';
  * connection.start();
  */
 export function createConnection(config: ConnectionConfig): Connection {
-  const { platform, retry: policy, schedule, staleAfterMs, pauseWhenHiddenMs } = config;
+  const { platform, retry: policy, schedule, pauseWhenHiddenMs } = config;
+  const openTimeoutMs = config.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  // The user's staleAfterMs, else 3 × the heartbeat interval the server announced.
+  let staleAfterMs = config.staleAfterMs;
   // The latest events of every type (as many as the largest `buffer` asked for, at most
   // MAX_KEPT), so a late subscriber starts from them and its history is full at once.
   const latest = new Map<string, { event: ReceivedEvent; count: number }[]>();
@@ -100,6 +122,9 @@ export function createConnection(config: ConnectionConfig): Connection {
   let running = false;
   let paused = false;
   let failures = 0;
+  // The current attempt delivered an event: its end is a healthy reconnect, not a failure.
+  let progressed = false;
+  let lastEventId = '';
   let serverRetryMs: number | undefined;
   let openedAt: number | null = null;
   let lastActivity = 0;
@@ -127,8 +152,10 @@ export function createConnection(config: ConnectionConfig): Connection {
     clear('retry');
     clear('stale');
     clear('hidden');
+    clear('open');
   };
   const later = (name: TimerName, ms: number, fn: () => void): void => {
+    clear(name);
     timers[name] = platform.setTimeout(() => {
       timers[name] = undefined;
       fn();
@@ -148,11 +175,17 @@ export function createConnection(config: ConnectionConfig): Connection {
     gaveUp,
   });
 
-  /** Counts one more failure; a connection that had stayed open long enough starts again from 1. */
-  const countFailure = (): number => {
-    if (openedAt !== null && platform.now() - openedAt >= policy.stableAfterMs) failures = 0;
+  /**
+   * Counts one more failure. An attempt that made progress (delivered an event, or stayed open
+   * `stableAfterMs`) starts the count again from 1: the next delay is a healthy reconnect's.
+   */
+  const countFailure = (): { attempt: number; healthy: boolean } => {
+    const healthy =
+      progressed || (openedAt !== null && platform.now() - openedAt >= policy.stableAfterMs);
+    if (healthy) failures = 0;
     openedAt = null;
-    return ++failures;
+    progressed = false;
+    return { attempt: ++failures, healthy };
   };
 
   const giveUp = (error: SSEError): void => {
@@ -161,18 +194,17 @@ export function createConnection(config: ConnectionConfig): Connection {
 
   const failed = (error: SSEError): void => {
     clear('stale');
-    const attempt = countFailure();
+    clear('open');
+    const { attempt, healthy } = countFailure();
     if (error.kind === 'stopped' || !policy.shouldRetry(error) || attempt > policy.maxAttempts) {
       giveUp(error);
       return;
     }
-    let delayMs = backoffDelay(
-      attempt,
-      serverRetryMs ?? policy.initialDelayMs,
-      policy.maxDelayMs,
+    const delayMs = retryDelay(
+      { attempt, healthy, serverRetryMs, retryAfterMs: error.retryAfterMs },
+      policy,
       platform.random,
     );
-    if (error.retryAfterMs !== undefined) delayMs = Math.max(delayMs, error.retryAfterMs);
     // No attempts while offline: `online` reconnects at once.
     const online = platform.isOnline();
     if (online) later('retry', delayMs, connect);
@@ -182,42 +214,77 @@ export function createConnection(config: ConnectionConfig): Connection {
   /** A native EventSource retries on its own: show it, count it, and respect `maxAttempts`. */
   const browserRetrying = (): void => {
     clear('stale');
-    const attempt = countFailure();
+    const { attempt } = countFailure();
     if (attempt > policy.maxAttempts) {
       abort();
       giveUp({ kind: 'network', message: 'The connection dropped and retries ran out.' });
       return;
     }
-    update({
-      status: 'reconnecting',
-      retry: { ...retryState(attempt, null), delayMs: serverRetryMs ?? null },
+    // The browser waits the server's `retry:`; known here only when a transport reported it.
+    update({ status: 'reconnecting', retry: retryState(attempt, serverRetryMs ?? null) });
+    // A browser retry that never gets an answer must not stay `reconnecting` for ever either.
+    timeOpen((serverRetryMs ?? BROWSER_RETRY_MS) + openTimeoutMs);
+  };
+
+  /** Fails the attempt unless it opens within `ms`. */
+  function timeOpen(ms: number): void {
+    if (!(openTimeoutMs > 0 && openTimeoutMs < Number.POSITIVE_INFINITY)) return;
+    later('open', ms, () => {
+      abort();
+      failed({
+        kind: 'network',
+        message: `No response in ${openTimeoutMs} ms (openTimeoutMs): is the server up, or a proxy buffering the stream? nginx: proxy_buffering off, or X-Accel-Buffering: no.`,
+      });
     });
+  }
+
+  /** A finite stream reached its `until` event: end for good, keep every value. */
+  const finish = (): void => {
+    abort();
+    clearAll();
+    update({ status: 'done', error: null, retry: NO_RETRY });
+  };
+
+  const reachedEnd = (event: ReceivedEvent): boolean => {
+    if (!config.until) return false;
+    try {
+      return config.until(event);
+    } catch (error) {
+      // The app's bug: reported as EventTarget does, the stream carries on.
+      platform.setTimeout(() => {
+        throw error;
+      }, 0);
+      return false;
+    }
   };
 
   // Staleness is checked against the time of the last byte, so a busy stream costs no timer churn.
   const watchStaleness = (): void => {
-    if (staleAfterMs === undefined) return;
+    const limit = staleAfterMs;
+    if (limit === undefined) return;
     clear('stale');
     const check = (): void => {
       const quietFor = platform.now() - lastActivity;
-      if (quietFor < staleAfterMs) {
-        later('stale', staleAfterMs - quietFor, check);
+      if (quietFor < limit) {
+        later('stale', limit - quietFor, check);
       } else {
         abort();
         failed({
           kind: 'network',
-          message: `No data for ${staleAfterMs} ms: the stream is stale.`,
+          message: `No data for ${limit} ms: the stream is stale.`,
         });
       }
     };
-    later('stale', staleAfterMs, check);
+    later('stale', limit, check);
   };
 
   function connect(): void {
     abort();
     clear('retry');
+    clear('open');
     paused = false;
-    const fresh = snapshot.status === 'idle' || snapshot.status === 'closed';
+    const fresh =
+      snapshot.status === 'idle' || snapshot.status === 'closed' || snapshot.status === 'done';
     update({ status: fresh ? 'connecting' : 'reconnecting' });
     if (!platform.isOnline()) return; // `online` calls connect()
 
@@ -232,6 +299,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       };
     const sink: TransportSink = {
       open: current(() => {
+        clear('open');
         openedAt = lastActivity = platform.now();
         update({ status: 'open', error: null, retry: NO_RETRY });
         watchStaleness();
@@ -240,7 +308,11 @@ export function createConnection(config: ConnectionConfig): Connection {
         lastActivity = platform.now();
         const received: ReceivedEvent = { ...event, receivedAt: lastActivity };
         self.events++;
-        if (event.lastEventId !== snapshot.lastEventId) update({ lastEventId: event.lastEventId });
+        progressed = true;
+        lastEventId = event.lastEventId;
+        if (event.type === RESET_EVENT) {
+          update({ resets: snapshot.resets + 1, lastResetAt: lastActivity });
+        }
         const recent = latest.get(event.type) ?? [];
         const count = (recent.at(-1)?.count ?? 0) + 1;
         recent.push({ event: received, count });
@@ -248,10 +320,21 @@ export function createConnection(config: ConnectionConfig): Connection {
         latest.set(event.type, recent);
         for (const channel of self.channels.get(event.type) ?? []) channel.push(received, count);
         for (const handler of self.handlers) call(schedule.report, handler, received);
+        // Events and the last id are in the pool's inspection, not in the snapshot.
+        config.onChange(self);
+        if (reachedEnd(received)) finish();
       }),
-      id: current((lastEventId: string) => update({ lastEventId })),
+      id: current((id: string) => {
+        lastEventId = id;
+      }),
       retry: current((ms: number) => {
         serverRetryMs = ms;
+      }),
+      heartbeat: current((ms: number) => {
+        // The server's announcement turns stale detection on, unless the app chose its own.
+        if (config.staleAfterMs !== undefined || !(ms > 0)) return;
+        staleAfterMs = 3 * ms;
+        watchStaleness();
       }),
       activity: current((bytes: number) => {
         self.bytes += bytes;
@@ -263,14 +346,16 @@ export function createConnection(config: ConnectionConfig): Connection {
         abort();
         failed(error);
       }),
-      role: current((role: SourceRole) => update({ role })),
+      role: current((role: SourceRole) => {
+        // A follower makes no request of its own: the leader's attempt has the open timeout.
+        if (role === 'follower') clear('open');
+        update({ role });
+      }),
     };
+    timeOpen(openTimeoutMs);
     try {
       const types = new Set(self.channels.keys());
-      const started = config.transport(
-        { url: config.url, lastEventId: snapshot.lastEventId, signal, types },
-        sink,
-      );
+      const started = config.transport({ url: config.url, lastEventId, signal, types }, sink);
       if (!signal.aborted) live = started;
     } catch (cause) {
       sink.fail({ kind: 'network', message: String(cause) });
@@ -299,6 +384,9 @@ export function createConnection(config: ConnectionConfig): Connection {
     config,
     get snapshot() {
       return snapshot;
+    },
+    get lastEventId() {
+      return lastEventId;
     },
     listeners: new Set(),
     handlers: new Set(),
@@ -335,6 +423,9 @@ export function createConnection(config: ConnectionConfig): Connection {
     reconnect() {
       if (!running) return;
       failures = 0;
+      progressed = false;
+      // A finished stream runs again from its start (a job re-run), not from its last id.
+      if (snapshot.status === 'done') lastEventId = '';
       connect();
     },
 

@@ -437,18 +437,19 @@ describe('retry', () => {
     server.current?.open();
     server.current?.send('x', { id: '1' });
     server.current?.id('5');
-    expect(source.get().lastEventId).toBe('5');
+    expect(pool.inspect().connections[0]?.lastEventId).toBe('5');
     server.current?.drop();
     await vi.advanceTimersByTimeAsync(1000);
     expect(server.current?.lastEventId).toBe('5');
   });
 
-  it("uses the server's retry: as the base delay", async () => {
+  it("waits exactly the server's retry: after a stream that delivered events", async () => {
     const { pool, server } = setup();
     const source = pool.source(URL_A);
     source.listen(() => {});
     server.current?.open();
     server.current?.retry(200);
+    server.current?.send('x', { id: '1' });
     server.current?.drop();
     expect(source.get().retry.delayMs).toBe(200);
   });

@@ -9,7 +9,14 @@ import { call, createScheduler, type NotifyMode, rethrow } from './scheduler';
 import { sourceTransport } from './source-transport';
 import type { Transport } from './transport';
 import type { FetchTransportOptions } from './transports/fetch';
-import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
+import type {
+  EventMap,
+  ReceivedEvent,
+  RetryState,
+  SourceRole,
+  SourceSnapshot,
+  SSEError,
+} from './types';
 import type { Credentials, RequestBody } from './web-types';
 
 /** How one stream is requested. Everything that changes who you are enters the pool's key. */
@@ -28,11 +35,30 @@ export interface SourceInit {
   fetch?: typeof fetch;
   /** Native transport: your own `EventSource` constructor. */
   EventSource?: typeof EventSource;
-  /** Native transport, opt-in: query parameter carrying the last id when a new EventSource is made. */
-  lastEventIdParam?: string;
+  /**
+   * Query parameter that carries the last event id where no header can: every new native
+   * EventSource, and fetch cross-origin. Default `'lastEventId'`; `false` turns it off.
+   */
+  lastEventIdParam?: string | false;
+  /**
+   * Fetch cross-origin: send the `Last-Event-ID` header too (the server must allow it in CORS).
+   * Same-origin it is always sent.
+   */
+  lastEventIdHeader?: boolean;
+  /** No response within this long fails the attempt (then the normal backoff); default 30 000 ms. */
+  openTimeoutMs?: number;
+  /**
+   * A finite stream: once an event for which this returns true reached every subscriber, the
+   * stream ends for good with status `'done'`. `reconnect()` starts it afresh. Under `'auto'` it
+   * selects fetch, which sees every event type.
+   */
+  until?: (event: ReceivedEvent) => boolean;
   /** Retry policy beyond the browser's own retry. */
   retry?: RetryPolicy;
-  /** No bytes (heartbeats count) for this long counts as a drop. */
+  /**
+   * No bytes (heartbeats count) for this long counts as a drop. With `transport: 'auto'` it selects
+   * fetch, which sees heartbeat comments; a native EventSource sees only events.
+   */
   staleAfterMs?: number;
   /** Close after the page was hidden `afterMs`; resume from the last id when it is visible again. */
   pauseWhenHidden?: { afterMs: number };
@@ -54,7 +80,7 @@ export interface SourceInit {
 }
 
 /** Options of {@link createPool}: defaults for every source, plus the pool's own. */
-export interface PoolOptions extends Omit<SourceInit, 'method' | 'body'> {
+export interface PoolOptions extends Omit<SourceInit, 'method' | 'body' | 'until'> {
   /** How long a connection stays open after its last subscriber left; default 1000 ms. */
   lingerMs?: number;
   /** Replace platform seams (timers, clock, visibility, online state) — tests do. */
@@ -281,6 +307,8 @@ export function createPool(options: PoolOptions = {}): Pool {
             transport: create(() => connection.snapshot),
             retry,
             staleAfterMs: merged.staleAfterMs,
+            openTimeoutMs: merged.openTimeoutMs,
+            until: merged.until,
             pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
             platform,
             schedule,
@@ -313,7 +341,7 @@ export function createPool(options: PoolOptions = {}): Pool {
           subscribers,
           retry: c.snapshot.retry,
           error: c.snapshot.error,
-          lastEventId: c.snapshot.lastEventId,
+          lastEventId: c.lastEventId,
           events: c.events,
           bytes: c.bytes,
           lingering: c.lingerTimer !== undefined,

@@ -8,7 +8,10 @@ export interface RetryPolicy {
   maxDelayMs?: number;
   /** Give up after this many consecutive failed attempts (status `closed`, `gaveUp`); default Infinity. */
   maxAttempts?: number;
-  /** An open connection that lasts this long resets the attempt count; default 5000 ms. */
+  /**
+   * An open connection that lasts this long resets the attempt count, as does one that delivered
+   * an event; default 5000 ms.
+   */
   stableAfterMs?: number;
   /** Whether an error is worth another attempt; default {@link isRetryable}. */
   shouldRetry?: (error: SSEError) => boolean;
@@ -36,6 +39,52 @@ export function isRetryable(error: SSEError): boolean {
   return error.status >= 500 || error.status === 408 || error.status === 429;
 }
 
+/** The longest delay a timer can hold (2^31 − 1 ms); longer ones fire at once in browsers and Node. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What {@link retryDelay} decides from. */
+export interface RetryContext {
+  /** Consecutive failed attempts, this one included (1 for the first). */
+  readonly attempt: number;
+  /** The attempt before this failure made progress (delivered an event or stayed open). */
+  readonly healthy: boolean;
+  /** The server's last `retry:`, if any. */
+  readonly serverRetryMs?: number;
+  /** From a `Retry-After` header. */
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * The delay before the next attempt. After progress (a healthy reconnect), exactly the server's
+ * `retry:` or `initialDelayMs`, as a browser waits. After failures, exponential backoff with full
+ * jitter from the larger of the two, never below the server's `retry:` or a `Retry-After`. Every
+ * delay is capped by `maxDelayMs` and by what a timer can hold.
+ *
+ * @example
+ * retryDelay({ attempt: 1, healthy: true, serverRetryMs: 1500 }, DEFAULT_RETRY, Math.random); // 1500
+ */
+export function retryDelay(
+  context: RetryContext,
+  policy: Required<RetryPolicy>,
+  random: () => number,
+): number {
+  const { attempt, healthy, serverRetryMs, retryAfterMs } = context;
+  const floor = Math.max(serverRetryMs ?? 0, retryAfterMs ?? 0);
+  let delay = healthy
+    ? (serverRetryMs ?? policy.initialDelayMs)
+    : backoffDelay(
+        attempt,
+        Math.max(policy.initialDelayMs, serverRetryMs ?? 0),
+        policy.maxDelayMs,
+        random,
+      );
+  delay = Math.max(delay, floor);
+  const capped = Math.min(delay, policy.maxDelayMs, MAX_TIMER_MS);
+  // A NaN (a policy of NaNs) must not become a 0 ms loop: wait the longest a timer can.
+  if (Number.isNaN(capped)) return MAX_TIMER_MS;
+  return Math.max(0, Math.round(capped));
+}
+
 /**
  * Exponential backoff with full jitter: a random delay in [0, min(cap, base × 2^(attempt−1))].
  * Jitter spreads the reconnects of many clients after a server restart.
@@ -51,4 +100,18 @@ export function backoffDelay(
 ): number {
   const ceiling = Math.min(maxDelayMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(random() * ceiling);
+}
+
+/**
+ * A `Retry-After` header in milliseconds: delay-seconds or an HTTP date (undefined when absent or
+ * unreadable). Callers cap it with {@link retryDelay}.
+ *
+ * @example
+ * parseRetryAfter('120'); // 120000
+ */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

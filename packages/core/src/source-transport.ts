@@ -41,8 +41,13 @@ export function sourceTransport(
   }
   if (kind === 'auto') {
     const native = typeof (merged.EventSource ?? globalThis.EventSource) === 'function';
-    kind = needsFetch || !native ? 'fetch' : 'eventsource';
+    // A native EventSource hides heartbeat comments (staleness would tear healthy streams down)
+    // and the event types nobody subscribed to (an `until` event could pass unseen).
+    const sees = merged.staleAfterMs !== undefined || init.until !== undefined;
+    kind = needsFetch || !native || sees ? 'fetch' : 'eventsource';
   }
+  const lastEventIdParam =
+    merged.lastEventIdParam === undefined ? 'lastEventId' : merged.lastEventIdParam;
   const credentials = merged.credentials ?? 'same-origin';
   const crossTab = (init.crossTab ?? options.crossTab) as CrossTabOptions | boolean | undefined;
   const parts: KeyParts = {
@@ -54,9 +59,9 @@ export function sourceTransport(
     headers: [options.headers, init.headers].filter(Boolean),
     extra:
       kind === 'fetch'
-        ? [merged.fetch]
+        ? [merged.fetch, lastEventIdParam, merged.lastEventIdHeader === true]
         : kind === 'eventsource'
-          ? [merged.EventSource, merged.lastEventIdParam]
+          ? [merged.EventSource, lastEventIdParam]
           : [],
     // Who the stream is for enters the key: switching users never reuses a stream.
     scope: [merged.scope ?? null, (typeof crossTab === 'object' && crossTab.scope) || null],
@@ -67,8 +72,9 @@ export function sourceTransport(
     if (chosen === 'eventsource') {
       return createEventSourceTransport({
         withCredentials: credentials === 'include',
-        lastEventIdParam: merged.lastEventIdParam,
+        lastEventIdParam,
         EventSource: merged.EventSource,
+        maxEventSize: merged.maxEventSize,
       });
     }
     // The fetch transport and its parser load on first use: native-only apps never pay for them.
@@ -81,6 +87,8 @@ export function sourceTransport(
           credentials,
           fetch: merged.fetch,
           maxEventSize: merged.maxEventSize,
+          lastEventIdParam,
+          lastEventIdHeader: merged.lastEventIdHeader,
         }),
       ),
     );

@@ -31,6 +31,8 @@ export interface TransportSink {
   id?(lastEventId: string): void;
   /** The server sent `retry:` with this many milliseconds. */
   retry(ms: number): void;
+  /** The server announced its heartbeat interval (a `: heartbeat <ms>` comment). */
+  heartbeat?(ms: number): void;
   /** Bytes arrived (heartbeat comments included): feeds staleness detection and the inspector. */
   activity(bytes: number): void;
   /** The transport retries on its own (native EventSource); the attempt is still alive. */

@@ -1,7 +1,11 @@
 import type { StandardSchemaV1 } from './standard-schema';
 
-/** Where a source stands. `reconnecting` covers both the browser's own retry and ours. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * Where a source stands. `reconnecting` covers both the browser's own retry and ours. `done`: a
+ * finite stream delivered its `until` event and ended for good (not an error; `reconnect()`
+ * starts it afresh).
+ */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed' | 'done';
 
 /**
  * What went wrong, by kind:
@@ -9,6 +13,7 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' |
  * - `http`: the server answered with a non-2xx status (see `status`);
  * - `content-type`: the response was not `text/event-stream`;
  * - `stopped`: HTTP 204, the server asked us not to reconnect;
+ * - `cors`: the browser's CORS preflight was refused (a plain request gets through): final;
  * - `oversized`: one event was larger than `maxEventSize` and was dropped (the stream goes on);
  * - `parse` / `validation`: one event's data failed `JSON.parse` or the schema (the stream goes on).
  */
@@ -17,6 +22,7 @@ export type SSEErrorKind =
   | 'http'
   | 'content-type'
   | 'stopped'
+  | 'cors'
   | 'oversized'
   | 'parse'
   | 'validation';
@@ -39,9 +45,13 @@ export interface SSEError {
 export interface RetryState {
   /** Consecutive failed attempts since the last open that lasted; 0 when healthy. */
   readonly attempt: number;
-  /** The delay chosen before the next attempt, or null when none is scheduled. */
+  /** The delay chosen before the next attempt, or null when none is scheduled or it is unknown. */
   readonly delayMs: number | null;
-  /** Epoch milliseconds of the next attempt, or null when none is scheduled. */
+  /**
+   * Epoch milliseconds of the next attempt. Null when none is scheduled (open, closed, gave up,
+   * offline: the `online` event reconnects at once) or when a native EventSource retries on its
+   * own after the server's `retry:`, which the page cannot see.
+   */
   readonly nextRetryAt: number | null;
   /** True once `maxAttempts` was reached or the server said stop (204). */
   readonly gaveUp: boolean;
@@ -55,10 +65,15 @@ export interface SourceSnapshot {
   readonly status: ConnectionStatus;
   readonly error: SSEError | null;
   readonly retry: RetryState;
-  /** The last event id seen; sent back as `Last-Event-ID` on every reconnect. */
-  readonly lastEventId: string;
   /** `local` unless cross-tab sharing is on. */
   readonly role: SourceRole;
+  /**
+   * How many `ssekit:reset` events the server sent: it could not resume from the last event id
+   * (trimmed, unknown, other epoch) and continued live, so events may be missing in between.
+   */
+  readonly resets: number;
+  /** Epoch milliseconds of the last `ssekit:reset`, or null. */
+  readonly lastResetAt: number | null;
 }
 
 /** One dispatched event exactly as the WHATWG event-stream rules define it. */

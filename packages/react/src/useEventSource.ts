@@ -30,7 +30,7 @@ interface Memo extends Record<string, unknown> {
 const getServerSnapshot = (): SourceSnapshot => IDLE_SOURCE;
 
 /**
- * The status of one shared stream: `status`, `error`, `retry`, `lastEventId`, `role`.
+ * The status of one shared stream: `status`, `error`, `retry`, `role`, `resets`.
  * Mounting connects (once per stream, however many components); `enabled: false` does not.
  *
  * @example

@@ -23,15 +23,17 @@ export interface UseEventSourceReturn {
   readonly status: Readonly<Ref<SourceSnapshot['status']>>;
   readonly error: Readonly<Ref<SSEError | null>>;
   readonly retry: Readonly<Ref<RetryState>>;
-  readonly lastEventId: Readonly<Ref<string>>;
   readonly role: Readonly<Ref<SourceRole>>;
+  /** How many times the server could not resume and continued live (`ssekit:reset`). */
+  readonly resets: Readonly<Ref<number>>;
+  readonly lastResetAt: Readonly<Ref<number | null>>;
   /** Drop the current attempt and connect again now, resuming from the last event id. */
   reconnect(): void;
   /** Close the stream for every subscriber until `reconnect()`. */
   close(): void;
 }
 
-const KEYS = ['status', 'error', 'retry', 'lastEventId', 'role'] as const;
+const KEYS = ['status', 'error', 'retry', 'role', 'resets', 'lastResetAt'] as const;
 
 /**
  * The state of one shared stream as readonly refs; re-keys when `target` or `enabled` change.

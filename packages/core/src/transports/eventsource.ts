@@ -1,4 +1,7 @@
+import { RESET_EVENT } from '../connection';
+import { parseRetryAfter } from '../retry';
 import type { Transport } from '../transport';
+import type { SSEError } from '../types';
 
 /**
  * Options of {@link createEventSourceTransport}.
@@ -10,39 +13,54 @@ export interface EventSourceTransportOptions {
   /** Sends cookies cross-origin; the server must echo the Origin and allow credentials. */
   withCredentials?: boolean;
   /**
-   * Opt-in: name of a query parameter that carries the last event id when a NEW EventSource must
-   * be created (e.g. 'lastEventId'). The browser's own retries send the Last-Event-ID header by
-   * themselves.
+   * Name of the query parameter that carries the last event id when a NEW EventSource is created
+   * (after `reconnect()`, a stale timeout, a cross-tab hand-over, a retry of ours); default
+   * `'lastEventId'`, `false` turns it off. The browser's own retries send the `Last-Event-ID`
+   * header by themselves.
    */
-  lastEventIdParam?: string;
+  lastEventIdParam?: string | false;
+  /**
+   * Events with more data than this (UTF-16 code units) are dropped and reported as `oversized`;
+   * default 8 MiB. The browser has buffered such an event before the page sees it, so this bounds
+   * what subscribers get, not the browser's memory.
+   */
+  maxEventSize?: number;
   /** Injectable constructor; default globalThis.EventSource read at call time. */
   EventSource?: typeof EventSource;
+  /** Injectable, for the probe that finds out why the browser gave up; default globalThis.fetch. */
+  fetch?: typeof fetch;
 }
 
 // EventSource.CLOSED, spelled out so nothing reads a global that may not exist.
 const CLOSED = 2;
+const DEFAULT_MAX_EVENT_SIZE = 8 * 1024 * 1024;
+const EVENT_STREAM = 'text/event-stream';
 
 /**
- * The native transport: one `EventSource` per attempt, listening only to subscribed event types.
+ * The native transport: one `EventSource` per attempt, listening only to subscribed event types
+ * (and always to `ssekit:reset`). A new EventSource resumes from the last event id through a
+ * query parameter; when the browser gives up, one probe request finds out why.
  *
  * @example
- * const transport = createEventSourceTransport({ lastEventIdParam: 'lastEventId' });
+ * const transport = createEventSourceTransport({ lastEventIdParam: 'cursor' });
  */
 export function createEventSourceTransport(options: EventSourceTransportOptions = {}): Transport {
+  const param = options.lastEventIdParam ?? 'lastEventId';
+  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   return (request, sink) => {
     const { signal, lastEventId } = request;
     if (signal.aborted) return undefined;
 
     let source: EventSource;
+    let url = request.url;
     try {
       const EventSourceImpl = options.EventSource ?? globalThis.EventSource;
       if (typeof EventSourceImpl !== 'function') {
         throw new Error('EventSource is not available here; use the fetch transport');
       }
-      let url = request.url;
-      if (options.lastEventIdParam && lastEventId) {
+      if (param && lastEventId) {
         const withId = new URL(url, globalThis.location?.href);
-        withId.searchParams.set(options.lastEventIdParam, lastEventId);
+        withId.searchParams.set(param, lastEventId);
         url = withId.href;
       }
       source = new EventSourceImpl(url, { withCredentials: options.withCredentials === true });
@@ -61,8 +79,16 @@ export function createEventSourceTransport(options: EventSourceTransportOptions 
 
     const types = new Set<string>();
     const onMessage = (event: MessageEvent<string>): void => {
-      sink.event({ type: event.type, data: event.data, lastEventId: event.lastEventId });
-      sink.activity(event.data.length);
+      const { data } = event;
+      sink.activity(data.length);
+      if (data.length > maxEventSize) {
+        sink.warn({
+          kind: 'oversized',
+          message: `A "${event.type.slice(0, 100)}" event of ${data.length} characters was dropped (maxEventSize ${maxEventSize}).`,
+        });
+        return;
+      }
+      sink.event({ type: event.type, data, lastEventId: event.lastEventId });
     };
     // Type listeners come and go with subscriptions, so they are not tied to the signal (each
     // would leave an abort listener behind): the abort below removes whatever is left.
@@ -78,14 +104,16 @@ export function createEventSourceTransport(options: EventSourceTransportOptions 
       () => {
         // CONNECTING means the browser retries by itself: closing now would kill that retry.
         if (source.readyState !== CLOSED) return sink.reconnecting();
-        sink.fail({
-          kind: 'network',
-          message:
-            'EventSource closed the stream: HTTP error, wrong Content-Type or 204 (the browser does not say which); use the fetch transport for details',
+        // The browser gave up (a status other than 200, a wrong Content-Type or 204) and does
+        // not say why: ask the server once, so 204 stops, a 4xx is final and a 5xx backs off.
+        void probe(url, options, signal).then((error) => {
+          if (!signal.aborted) sink.fail(error);
         });
       },
       { signal },
     );
+    // Always followed: the server says it could not resume, whether or not anyone reads it.
+    addType(RESET_EVENT);
     for (const type of request.types) addType(type);
     signal.addEventListener(
       'abort',
@@ -99,8 +127,48 @@ export function createEventSourceTransport(options: EventSourceTransportOptions 
     return {
       addType,
       removeType: (type) => {
-        if (types.delete(type)) source.removeEventListener(type, onMessage);
+        if (type !== RESET_EVENT && types.delete(type)) source.removeEventListener(type, onMessage);
       },
     };
+  };
+}
+
+/**
+ * One GET of the same URL, as the EventSource made it: cookies as `withCredentials` says and
+ * only CORS-safelisted headers, so it needs no preflight. The body is cancelled at once.
+ */
+async function probe(
+  url: string,
+  options: EventSourceTransportOptions,
+  signal: AbortSignal,
+): Promise<SSEError> {
+  let kind: SSEError['kind'] = 'network';
+  let status: number | undefined;
+  let retryAfterMs: number | undefined;
+  let found = 'the probe failed too: network or CORS';
+  try {
+    const response = await (options.fetch ?? fetch)(url, {
+      headers: { Accept: EVENT_STREAM },
+      credentials: options.withCredentials ? 'include' : 'same-origin',
+      cache: 'no-store',
+      signal,
+    });
+    response.body?.cancel().catch(() => {});
+    status = response.status;
+    const type = response.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+    found = `HTTP ${status}, ${type ? `Content-Type ${type.slice(0, 100)}` : 'no Content-Type'}`;
+    if (status === 204) kind = 'stopped';
+    else if (!response.ok) {
+      kind = 'http';
+      retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
+    } else if (type !== EVENT_STREAM) kind = 'content-type';
+  } catch {
+    // CORS-opaque or the network: the status stays unknown, a retryable `network` failure.
+  }
+  return {
+    kind,
+    status,
+    retryAfterMs,
+    message: `EventSource failed; a probe request found ${found}. A stream needs HTTP 200 with Content-Type ${EVENT_STREAM} (204 stops reconnects).`,
   };
 }
