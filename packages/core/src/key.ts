@@ -84,7 +84,11 @@ export function portableKey(parts: KeyParts): PortableKey {
   // Cookies are the browser's, not the request's: who they stand for can change between tabs.
   const unsure = parts.credentials === 'include' ? ['cookies'] : [];
   const text = keyOf({ ...parts, scope: [] }, (value, why) => {
-    if (value === null || value === undefined || typeof value === 'string') return value ?? null;
+    // Plain values read the same in every tab; objects and functions are known only here.
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      return value;
+    }
     unsure.push(why);
     return why;
   });

@@ -22,7 +22,8 @@ describe('the pool forgets what it no longer uses', () => {
       },
       clearTimeout: (fn) => timers.delete(fn as () => void),
     });
-    const { pool } = testPool({ lingerMs: 1000, platform });
+    // No open timeout: only the linger timers are counted here.
+    const { pool } = testPool({ lingerMs: 1000, openTimeoutMs: 0, platform });
     for (let i = 0; i < 10_000; i++) {
       const source = pool.source(`https://example.test/items/${i}`, {
         headers: { authorization: `Bearer secret-${i}` },

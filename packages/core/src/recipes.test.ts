@@ -15,8 +15,14 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+// The stream stays open after its text, as a live feed does: the test counts requests.
 const stream = (text: string): Response =>
-  new Response(text, { headers: { 'Content-Type': 'text/event-stream' } });
+  new Response(
+    new ReadableStream({
+      start: (controller) => controller.enqueue(new TextEncoder().encode(text)),
+    }),
+    { headers: { 'Content-Type': 'text/event-stream' } },
+  );
 
 describe('README recipes', () => {
   it('401 with an expired token: refresh once and retry; a second 401 in a row stops', async () => {
