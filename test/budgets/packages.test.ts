@@ -29,13 +29,13 @@ describe('package budgets (minified + gzip, production, frameworks excluded)', (
       'full core (with the fetch transport and parser)',
       `export * from '@ssekit/core'; export * from '@ssekit/core/fetch';`,
       4096,
-      12000,
+      11100,
     ],
     [
       'core with only the native transport',
       `export { createPool } from '@ssekit/core';`,
       2560,
-      8000,
+      7600,
     ],
     ['cross-tab module', `export * from '@ssekit/core/cross-tab';`, 1536, 2260],
   ];
