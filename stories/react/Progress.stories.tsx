@@ -4,6 +4,21 @@ import type { ReactElement } from 'react';
 import type { JobDone, JobProgress } from '../demo-server/payloads';
 import { LiveBadge } from '../ui/LiveBadge';
 
+/** The bar both stories draw. */
+function ProgressBar({ percent }: { readonly percent: number }): ReactElement {
+  return (
+    <div
+      className="bar"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent}
+    >
+      <div style={{ width: `${percent}%` }} />
+    </div>
+  );
+}
+
 /** A job's progress bar: `progress` events move it, the `done` event of the same job ends it. */
 function JobProgressBar(): ReactElement {
   const progress = useSSEEvent<JobProgress>('/demo/job', 'progress').data;
@@ -27,15 +42,7 @@ function JobProgressBar(): ReactElement {
           <span className="pill up">done in {(done.durationMs / 1000).toFixed(1)} s</span>
         ) : null}
       </div>
-      <div
-        className="bar"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-      >
-        <div style={{ width: `${percent}%` }} />
-      </div>
+      <ProgressBar percent={percent} />
     </div>
   );
 }
@@ -72,15 +79,7 @@ function FiniteJobRun(): ReactElement {
           Run again
         </button>
       </div>
-      <div
-        className="bar"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-      >
-        <div style={{ width: `${percent}%` }} />
-      </div>
+      <ProgressBar percent={percent} />
     </div>
   );
 }
