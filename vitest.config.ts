@@ -20,6 +20,8 @@ export default defineConfig({
             'packages/core/src/**/*.test.ts',
             'test/node/**/*.test.ts',
             'test/budgets/**/*.test.ts',
+            'packages/server/src/**/*.test.ts',
+            'test/hub/**/*.test.ts',
           ],
           globalSetup: ['test/server/global-setup.ts'],
         },
