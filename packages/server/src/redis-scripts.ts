@@ -27,19 +27,23 @@ end
 `;
 
 /**
- * Appends one entry. KEYS: epoch, offset counter, topic seq counter, topic stream.
+ * Appends one entry. KEYS: epoch, offset counter, topic seq hash, topic stream.
  * ARGV: fresh epoch, maxLen, live channel, topic, has event ('1' | '0'), event, data.
  * The stream id is the global offset (`<offset>-0`), so `XRANGE key (<offset>-0 +` is the
- * exclusive read after a cursor. Returns { epoch, offset, seq }.
+ * exclusive read after a cursor. Each entry also records `prev`, the offset of the topic's entry
+ * before it: once trimming has removed that one, the oldest entry left says exactly where the
+ * trimmed part ends. Returns { epoch, offset, seq }.
  */
 export const APPEND_SCRIPT: RedisScript = script(`${EPOCH}
 local offset = redis.call('INCR', KEYS[2])
-local seq = redis.call('INCR', KEYS[3])
+local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
+local prev = redis.call('HGET', KEYS[3], 'last') or '0'
+redis.call('HSET', KEYS[3], 'last', offset)
 local id = offset .. '-0'
 if ARGV[5] == '1' then
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], id, 'seq', seq, 'event', ARGV[6], 'data', ARGV[7])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], id, 'seq', seq, 'prev', prev, 'event', ARGV[6], 'data', ARGV[7])
 else
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], id, 'seq', seq, 'data', ARGV[7])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], id, 'seq', seq, 'prev', prev, 'data', ARGV[7])
 end
 local event = false
 if ARGV[5] == '1' then event = ARGV[6] end
@@ -52,7 +56,8 @@ return {epoch, offset, seq}
  * Reads one page of one topic after a cursor. KEYS: epoch, topic stream.
  * ARGV: fresh epoch, expected epoch, after offset, count.
  * Returns { epoch, trimmed (1 | 0), entries }; entries are left out when the epoch differs or
- * an entry after the cursor was trimmed. Trimming is checked in the same atomic step as the
+ * an entry after the cursor was trimmed (Redis 7: XINFO STREAM's first-entry and
+ * max-deleted-entry-id). Trimming is checked in the same atomic step as the
  * range, so an entry can never vanish between the check and the read.
  */
 export const READ_SCRIPT: RedisScript = script(`${EPOCH}
@@ -60,12 +65,18 @@ if epoch ~= ARGV[2] then
   return {epoch, 0, {}}
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
+  local after = tonumber(ARGV[3])
   local info = redis.call('XINFO', 'STREAM', KEYS[2])
   for i = 1, #info, 2 do
-    if info[i] == 'max-deleted-entry-id' then
-      local deleted = tonumber(string.match(info[i + 1], '^(%d+)'))
-      if deleted > tonumber(ARGV[3]) then
-        return {epoch, 1, {}}
+    local key, value = info[i], info[i + 1]
+    if key == 'max-deleted-entry-id' then
+      -- XDEL: an entry after the cursor was deleted by hand.
+      if tonumber(string.match(value, '^(%d+)')) > after then return {epoch, 1, {}} end
+    elseif key == 'first-entry' and value then
+      -- MAXLEN trimming: everything before the oldest entry left is gone, up to its prev.
+      local fields = value[2]
+      for j = 1, #fields, 2 do
+        if fields[j] == 'prev' and tonumber(fields[j + 1]) > after then return {epoch, 1, {}} end
       end
     end
   end

@@ -5,8 +5,9 @@
  * Layout in Redis (every key starts with `prefix`):
  * - `<prefix>:epoch`: the storage's epoch, created on first use; a wiped Redis makes a new one.
  * - `<prefix>:offset`: the global offset counter (one order across every topic).
- * - `<prefix>:seq:<topic>`: the per-topic sequence counter.
- * - `<prefix>:topic:<topic>`: one Stream per topic; entry id `<offset>-0`, fields seq, event, data.
+ * - `<prefix>:seq:<topic>`: a hash: the per-topic sequence counter and the topic's last offset.
+ * - `<prefix>:topic:<topic>`: one Stream per topic; entry id `<offset>-0`, fields seq, prev (the
+ *   topic's previous offset, which makes trimming exact to detect), event, data.
  * - `<prefix>:live`: the pub/sub channel every append is announced on.
  *
  * Each instance holds two connections whatever its number of clients: one for commands and one
@@ -68,9 +69,16 @@ const MAX_QUEUED = 50_000;
 
 type RawEntry = [id: string, fields: string[]];
 
-/** A Redis error reply (wrong type, script error) rather than a connection that is down. */
-const redisReplyError = (error: unknown): boolean =>
-  error instanceof Error && error.constructor.name === 'ErrorReply';
+/**
+ * A Redis error reply (wrong type, script error) rather than a connection that is down. Checked by
+ * class name along the prototype chain: an app's client may come from another copy of node-redis.
+ */
+const redisReplyError = (error: unknown): boolean => {
+  for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+    if (proto.constructor?.name === 'ErrorReply') return true;
+  }
+  return false;
+};
 
 /**
  * A hub log kept in Redis Streams, shared by every instance that points at the same Redis.
