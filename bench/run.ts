@@ -12,6 +12,7 @@ import { type BenchModule, formatTable, type ResultTable } from './harness';
 import { memoryBench } from './memory';
 import { parserBench } from './parser';
 import { rendersBench } from './renders';
+import { serverBench } from './server';
 import { sizeBench } from './size';
 
 // Adding a bench is one line here.
@@ -22,6 +23,7 @@ const modules: readonly BenchModule[] = [
   rendersBench,
   churnBench,
   sizeBench,
+  serverBench,
 ];
 
 const wanted = process.argv.slice(2);

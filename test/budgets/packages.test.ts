@@ -95,10 +95,34 @@ describe('package hygiene', () => {
     });
   }
 
+  // The server half shares nothing with the client packages: checked on its own.
+  it('@ssekit/server: ESM, side-effect free, types first, no tests shipped, no runtime dependencies, Node ≥ 20', async () => {
+    const dir = join(root, 'packages/server');
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(manifest.type).toBe('module');
+    expect(manifest.sideEffects).toBe(false);
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      if (typeof target === 'string') continue;
+      expect(Object.keys(target as object)[0], `exports["${subpath}"]`).toBe('types');
+    }
+    expect(manifest.files).toContain('!dist/**/*.test.*');
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.engines.node).toBe('>=20');
+    expect(
+      existsSync(join(dir, 'dist/index.js')),
+      'packages/server/dist is missing: run pnpm build',
+    ).toBe(true);
+    const { messages } = await publint({ pkgDir: dir, strict: true });
+    expect(messages).toEqual([]);
+    const code = await bundleText(`export * from '@ssekit/server';`);
+    // The main entry runs on any runtime with Web streams: no node: import at run time.
+    expect(code).not.toMatch(/from\s*["']node:/);
+  });
+
   it('are-the-types-wrong finds nothing for any package (ESM-only profile)', async () => {
     const attw = join(root, 'node_modules/.bin/attw');
     const results = await Promise.all(
-      packages.map((pkg) =>
+      [...packages, 'server'].map((pkg) =>
         run(
           attw,
           ['--pack', join(root, 'packages', pkg), '--profile', 'esm-only', '--format', 'ascii'],
@@ -112,7 +136,7 @@ describe('package hygiene', () => {
       ),
     );
     expect(Object.fromEntries(results)).toEqual(
-      Object.fromEntries(packages.map((pkg) => [pkg, 'ok'])),
+      Object.fromEntries([...packages, 'server'].map((pkg) => [pkg, 'ok'])),
     );
   }, 120_000);
 });

@@ -17,6 +17,8 @@ export interface Served {
   drop(): void;
   /** Open server-side sockets. */
   readonly sockets: Set<Socket>;
+  /** Sockets accepted so far. */
+  accepted(): number;
   close(): Promise<void>;
 }
 
@@ -28,13 +30,16 @@ const topicsOf = (url: string): string[] =>
 
 function track(server: Server, port: number): Served {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   server.on('connection', (socket) => {
+    accepted++;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
   return {
     url: `http://127.0.0.1:${port}/events`,
     sockets,
+    accepted: () => accepted,
     drop: () => {
       for (const socket of sockets) socket.destroy();
     },

@@ -150,6 +150,29 @@ describe.each<Flavour>(['node:http', 'hono'])('hub wire over %s', (flavour) => {
     await vi.waitFor(() => expect(stream.events.map((e) => e.data)).toEqual(['ok']));
   });
 
+  it('answers 503 + Retry-After while storage is unreachable, keeping nothing', async () => {
+    const inner = memoryLog({ epoch: 'ep' });
+    let available = true;
+    await start({
+      retryMs: 5000,
+      log: {
+        ...inner,
+        get available() {
+          return available;
+        },
+        read: async () => {
+          throw new Error('connection refused');
+        },
+      },
+    });
+    const failedRead = await open('topic=a', { 'Last-Event-ID': 'ep-0' });
+    expect([failedRead.status, failedRead.headers.get('retry-after')]).toEqual([503, '5']);
+    available = false;
+    const unavailable = await open('topic=a');
+    expect([unavailable.status, unavailable.headers.get('retry-after')]).toEqual([503, '5']);
+    expect(hub.stats()).toMatchObject({ connections: 0, topics: {} });
+  });
+
   it('drains: 503 + Retry-After for new streams, every open stream ends, close resolves', async () => {
     await start({ retryMs: 3000 });
     const opened = await Promise.all([open('topic=a'), open('topic=b'), open('topic=a')]);

@@ -112,7 +112,8 @@ export class Connection {
     this.bufferedBytes = 0;
     const sink = this.sink;
     this.sink = null;
-    if (sink) {
+    // A client that left took its stream with it: nothing to end.
+    if (sink && reason !== 'client') {
       try {
         if (reason === 'overflow' || sink.pending() > 0) sink.abort();
         else sink.end();

@@ -5,9 +5,15 @@ import { streamHeaders } from './headers';
 import type { HubCore } from './hub';
 
 function cursorOf(req: IncomingMessage): string | null {
-  const header = req.headers['last-event-id'];
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value) return value;
+  // rawHeaders, not req.headers: node builds that object lazily and keeps it for the whole
+  // life of the request, about a kilobyte on every idle stream.
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'last-event-id' && raw[i + 1]) {
+      return raw[i + 1]!;
+    }
+  }
   const query = req.url?.indexOf('?') ?? -1;
   if (query < 0) return null;
   return new URLSearchParams(req.url!.slice(query + 1)).get('lastEventId') || null;
@@ -44,18 +50,23 @@ export async function handleNode(
   const headers: Record<string, string> = { ...streamHeaders };
   if (req.httpVersionMajor === 1) headers.Connection = 'keep-alive';
   res.writeHead(200, headers);
-  const sink: Sink = {
-    write: (chunk) => {
-      res.write(chunk);
-    },
-    pending: () => res.writableLength,
-    end: () => {
-      res.end();
-    },
-    abort: () => {
-      res.destroy();
-    },
-  };
-  res.once('close', () => connection.close('client'));
-  connection.start(sink, joined.frames, joined.lastOffset);
+  res.on('close', () => connection.close('client'));
+  connection.start(new NodeSink(res), joined.frames, joined.lastOffset);
+}
+
+/** A class rather than closures: one of these lives as long as every idle stream. */
+class NodeSink implements Sink {
+  constructor(private readonly res: ServerResponse) {}
+  write(chunk: Uint8Array): void {
+    this.res.write(chunk);
+  }
+  pending(): number {
+    return this.res.writableLength;
+  }
+  end(): void {
+    this.res.end();
+  }
+  abort(): void {
+    this.res.destroy();
+  }
 }
