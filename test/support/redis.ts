@@ -19,6 +19,8 @@ export interface TestRedis {
   start(): Promise<void>;
   /** Stops it and removes its directory. */
   close(): Promise<void>;
+  /** The connections Redis holds (CLIENT LIST), not counting the one asking. */
+  clients(): Promise<number>;
 }
 
 /**
@@ -35,6 +37,24 @@ export async function freePort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+/** CLIENT LIST over a raw connection (RESP by hand: no client library needed here). */
+const clientList = (port: number): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let reply = Buffer.alloc(0);
+    socket.once('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      reply = Buffer.concat([reply, chunk]);
+      const header = reply.indexOf('\r\n');
+      if (header < 0) return;
+      const length = Number(reply.subarray(1, header).toString());
+      if (reply.length < header + 2 + length + 2) return;
+      socket.destroy();
+      resolve(reply.subarray(header + 2, header + 2 + length).toString());
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write('CLIENT LIST\r\n'));
+  });
 
 const ping = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -109,6 +129,10 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<T
     port,
     stop,
     start,
+    async clients() {
+      const list = await clientList(port);
+      return list.split('\n').filter((line) => line.startsWith('id=')).length - 1;
+    },
     async close() {
       await stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
