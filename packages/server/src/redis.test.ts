@@ -4,7 +4,7 @@
  */
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startRedis, type TestRedis } from '../../../test/support/redis';
+import { freePort, startRedis, type TestRedis } from '../../../test/support/redis';
 import type { Log, LogEntry } from './log';
 import { redisLog } from './redis';
 import { APPEND_SCRIPT } from './redis-scripts';
@@ -249,6 +249,19 @@ describe('redisLog', () => {
     expect(app.isReady).toBe(true);
     expect(await app.sendCommand(['PING'])).toBe('PONG');
     app.destroy();
+  });
+
+  it('counts as available while it first connects, and not once Redis refused it', async () => {
+    const log = open();
+    expect(log.available).toBe(true); // calls made now wait for the connection
+    expect((await log.head()).offset).toBe(0);
+    const nowhere = redisLog({ url: `redis://127.0.0.1:${await freePort()}` });
+    logs.push(nowhere);
+    await expect(nowhere.append('a', undefined, 'x')).rejects.toThrow(
+      /Redis is unreachable, so the event was not stored/,
+    );
+    expect(nowhere.available).toBe(false);
+    await expect(nowhere.head()).rejects.toThrow(/unreachable/);
   });
 
   it('refuses bad options with a clear error', () => {

@@ -390,7 +390,11 @@ export function redisLog(options: RedisLogOptions = {}): Log {
 
   return {
     get available(): boolean {
-      return !closed && ready && cmd.isReady && sub.isReady;
+      if (closed) return false;
+      // While the first connection is being made, calls wait for it: unavailable only once
+      // Redis has refused it.
+      if (!ready) return lastError === undefined;
+      return cmd.isReady && sub.isReady;
     },
 
     append: (topic, event, data) =>
