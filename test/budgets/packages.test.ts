@@ -114,6 +114,9 @@ describe('package hygiene', () => {
     ).toBe(true);
     const { messages } = await publint({ pkgDir: dir, strict: true });
     expect(messages).toEqual([]);
+    const size = await gzipSize(`export * from '@ssekit/server';`);
+    console.log(`@ssekit/server: ${size} B gzip`);
+    expect(size).toBeLessThanOrEqual(4608);
     const code = await bundleText(`export * from '@ssekit/server';`);
     // The main entry runs on any runtime with Web streams: no node: import at run time.
     expect(code).not.toMatch(/from\s*["']node:/);

@@ -57,6 +57,33 @@ describe.each<Flavour>(['node:http', 'hono'])('hub wire over %s', (flavour) => {
     });
   });
 
+  it('formats each event once: the same bytes go to every connection', async () => {
+    await start({ log: memoryLog({ epoch: 'ep' }) });
+    const opened = await Promise.all(Array.from({ length: 20 }, () => open('topic=a')));
+    await vi.waitFor(() => expect(hub.stats().connections).toBe(20));
+    const encode = vi.spyOn(TextEncoder.prototype, 'encode');
+    await hub.publish('a', { n: 1 });
+    expect(encode).toHaveBeenCalledTimes(1);
+    encode.mockRestore();
+    await vi.waitFor(() => {
+      for (const stream of opened) expect(stream.events.map((e) => e.id)).toEqual(['ep-1']);
+    });
+  });
+
+  it('forgets a topic with its last connection', async () => {
+    await start({ log: memoryLog({ epoch: 'ep' }) });
+    await hub.publish('a', 'before anyone listened');
+    expect(hub.stats().topics).toEqual({});
+    const stream = await open('topic=a');
+    await vi.waitFor(() =>
+      expect(hub.stats().topics).toEqual({ a: { connections: 1, lastId: null } }),
+    );
+    await hub.publish('a', 'x');
+    await vi.waitFor(() => expect(hub.stats().topics.a?.lastId).toBe('ep-2'));
+    stream.close();
+    await vi.waitFor(() => expect(hub.stats()).toMatchObject({ connections: 0, topics: {} }));
+  });
+
   it('replays after Last-Event-ID, else ?lastEventId=, across several topics with one cursor', async () => {
     await start({ log: memoryLog({ epoch: 'ep' }) });
     await hub.publish('a', 'a1'); // ep-1

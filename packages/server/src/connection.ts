@@ -5,7 +5,12 @@
  */
 import type { LogEntry } from './log';
 
-/** Where a connection's bytes go: a node:http response or a Web `ReadableStream`. */
+/**
+ * Where a connection's bytes go: a node:http response or a Web `ReadableStream`.
+ *
+ * @example
+ * const sink: Sink = { write: (c) => res.write(c), pending: () => res.writableLength, end: () => res.end(), abort: () => res.destroy() };
+ */
 export interface Sink {
   /** Queues bytes for the client. */
   write(chunk: Uint8Array): void;
@@ -22,7 +27,12 @@ interface Buffered {
   readonly frame: Uint8Array;
 }
 
-/** Why a connection ended; `overflow` is a client that could not keep up. */
+/**
+ * Why a connection ended; `overflow` is a client that could not keep up.
+ *
+ * @example
+ * if (connection.reason === 'overflow') metrics.slowClients++;
+ */
 export type CloseReason = 'client' | 'overflow' | 'drain' | 'rotate' | 'refused';
 
 /**

@@ -4,7 +4,12 @@
  */
 import type { LogCursor } from './log';
 
-/** Longer cursors are never ours: answered with a reset, not parsed. */
+/**
+ * Longer cursors are never ours: answered with a reset, not parsed.
+ *
+ * @example
+ * parseCursor('a'.repeat(MAX_CURSOR_LENGTH + 1)); // null
+ */
 export const MAX_CURSOR_LENGTH = 128;
 
 const shape = /^([A-Za-z0-9]+)-(0|[1-9][0-9]*)$/;

@@ -7,7 +7,12 @@ import type { LogEntry } from './log';
 const encoder = new TextEncoder();
 const lineBreak = /\r\n|\r|\n/;
 
-/** Why a cursor could not be honoured: the `reason` of an `ssekit:reset` event. */
+/**
+ * Why a cursor could not be honoured: the `reason` of an `ssekit:reset` event.
+ *
+ * @example
+ * source.event<{ reason: ResetReason }>('ssekit:reset').on(({ reason }) => refetch(reason));
+ */
 export type ResetReason = 'trimmed' | 'unknown' | 'malformed' | 'epoch';
 
 /**
@@ -71,7 +76,12 @@ export function checkEventName(event: string | undefined): void {
   }
 }
 
-/** UTF-8 byte length without allocating for plain ASCII. */
+/**
+ * UTF-8 byte length without allocating for plain ASCII.
+ *
+ * @example
+ * byteLength('é'); // 2
+ */
 export function byteLength(text: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
   return /^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).length;

@@ -9,6 +9,7 @@
  * Transport details live in node.ts (node:http) and web.ts (Web Response).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Connection } from './connection';
 import { parseCursor } from './cursor';
 import {
@@ -24,10 +25,22 @@ import { memoryLog } from './memory-log';
 import { handleNode } from './node';
 import { respondWeb } from './web';
 
-/** The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage` for `handle()`. */
-export type HubRequest = Request | IncomingMessage;
+/**
+ * The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage`
+ * (or node:http2's `Http2ServerRequest`) for `handle()`.
+ *
+ * @example
+ * const token = (r: HubRequest): string | null =>
+ *   r instanceof Request ? r.headers.get('authorization') : (r.headers.authorization ?? null);
+ */
+export type HubRequest = Request | IncomingMessage | Http2ServerRequest;
 
-/** Options of {@link createHub}. */
+/**
+ * Options of {@link createHub}.
+ *
+ * @example
+ * const options: HubOptions = { heartbeatMs: 15_000, retryMs: 2_000, maxQueueBytes: 1 << 20 };
+ */
 export interface HubOptions {
   /** Where events are kept for replay; default `memoryLog()`, which the hub then also closes. */
   log?: Log;
@@ -43,43 +56,74 @@ export interface HubOptions {
   authorize?: (request: HubRequest, topics: readonly string[]) => boolean | Promise<boolean>;
 }
 
-/** What a stream follows. */
+/**
+ * What a stream follows.
+ *
+ * @example
+ * hub.handle(req, res, { topics: ['orders', `user:${userId}`] });
+ */
 export interface StreamOptions {
   /** One or more topics; each non-empty and at most 256 UTF-8 bytes. */
   topics: readonly string[];
 }
 
-/** Options of {@link Hub.publish}. */
+/**
+ * Options of {@link Hub.publish}.
+ *
+ * @example
+ * await hub.publish('orders', { n: 1 }, { event: 'order' });
+ */
 export interface PublishOptions {
   /** The SSE event name; default `message`. */
   event?: string;
 }
 
-/** A snapshot of the hub, for dashboards and tests. */
+/**
+ * A snapshot of the hub, for dashboards and tests.
+ *
+ * @example
+ * const { connections, topics } = hub.stats(); // topics.orders?.lastId
+ */
 export interface HubStats {
   /** Open streams (including those still reading their replay). */
   connections: number;
   /** True once `close()` was called. */
   closing: boolean;
-  /** Per topic: open streams, and the id of the newest event this hub saw (null: none yet). */
+  /** Per followed topic: open streams, and the newest id delivered to them (null: none yet). */
   topics: Record<string, { connections: number; lastId: string | null }>;
 }
 
-/** A hub: see {@link createHub}. */
+/**
+ * A hub: see {@link createHub}.
+ *
+ * @example
+ * const hub: Hub = createHub();
+ * await hub.close({ drainMs: 5_000 });
+ */
 export interface Hub {
   /** Appends to the log and delivers to every follower; resolves to the event's id. Data is JSON unless a string. */
   publish(topic: string, data: unknown, options?: PublishOptions): Promise<string>;
   /** A Web `Response` (Hono, Next route handlers, SvelteKit, h3, Bun, Deno). A Promise: authorize and the log read decide the status. */
   response(request: Request, options: StreamOptions): Promise<Response>;
-  /** Serves node:http, Express and Fastify (`reply.raw`); resolves once the stream is open or refused. */
-  handle(req: IncomingMessage, res: ServerResponse, options: StreamOptions): Promise<void>;
+  /** Serves node:http, node:http2, Express and Fastify (`reply.raw`); resolves once the stream is open or refused. */
+  handle(
+    req: IncomingMessage | Http2ServerRequest,
+    res: ServerResponse | Http2ServerResponse,
+    options: StreamOptions,
+  ): Promise<void>;
   /** Counts of connections and topics. */
   stats(): HubStats;
   /** Refuses new streams (503 + Retry-After) and ends open ones spread over `drainMs` with jitter. */
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
-/** The answer to a join, before any byte of the stream is written. @internal */
+/**
+ * The answer to a join, before any byte of the stream is written.
+ *
+ * @example
+ * const joined: Joined = await core.join(request, ['orders'], 'k3x9-41');
+ * @internal
+ */
 export type Joined =
   | {
       readonly ok: true;
@@ -94,7 +138,13 @@ export type Joined =
       readonly retryAfter?: number;
     };
 
-/** What the node and Web adapters need from the hub. @internal */
+/**
+ * What the node and Web adapters need from the hub.
+ *
+ * @example
+ * await handleNode(core, req, res, ['orders']);
+ * @internal
+ */
 export interface HubCore {
   join(request: HubRequest, topics: readonly string[], cursor: string | null): Promise<Joined>;
 }
@@ -149,9 +199,12 @@ export function createHub(options: HubOptions = {}): Hub {
   const heartbeat = heartbeatFrame(heartbeatMs);
 
   const connections = new Set<Connection>();
-  // Per followed topic: its connections and the one log subscription that feeds them.
-  const topics = new Map<string, { connections: Set<Connection>; unsubscribe: () => void }>();
-  const lastIds = new Map<string, string>();
+  // Per followed topic: its connections, the one log subscription that feeds them, and the
+  // newest id seen. Forgotten with its last connection, so topics never pile up.
+  const topics = new Map<
+    string,
+    { connections: Set<Connection>; unsubscribe: () => void; lastId: string | null }
+  >();
   let closing = false;
   let closed: Promise<void> | null = null;
   const drained = new Set<() => void>();
@@ -168,9 +221,9 @@ export function createHub(options: HubOptions = {}): Hub {
   };
 
   const fanOut = (entry: LogEntry): void => {
-    lastIds.set(entry.topic, entry.id);
     const followers = topics.get(entry.topic);
-    if (!followers || followers.connections.size === 0) return;
+    if (!followers) return;
+    followers.lastId = entry.id;
     const frame = formatEntry(entry);
     for (const connection of followers.connections) connection.deliver(entry, frame);
   };
@@ -181,7 +234,7 @@ export function createHub(options: HubOptions = {}): Hub {
       let followers = topics.get(topic);
       if (!followers) {
         const set = new Set<Connection>();
-        followers = { connections: set, unsubscribe: () => {} };
+        followers = { connections: set, unsubscribe: () => {}, lastId: null };
         topics.set(topic, followers);
         followers.unsubscribe = log.subscribe([topic], fanOut);
       }
@@ -278,7 +331,11 @@ export function createHub(options: HubOptions = {}): Hub {
         return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
       }
       if (connection.closed) {
-        return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
+        const why =
+          connection.reason === 'overflow'
+            ? 'the stream fell behind while its replay was read; retry'
+            : 'the server is shutting down; retry';
+        return refuse(503, why, retryAfterSeconds);
       }
       return { ok: true, connection, frames, lastOffset };
     },
@@ -293,7 +350,6 @@ export function createHub(options: HubOptions = {}): Hub {
       const text = serialise(topic, data);
       if (closed) throw new Error('ssekit hub: publish() after close(); create a new hub');
       const entry = await log.append(topic, event, text);
-      lastIds.set(topic, entry.id);
       return entry.id;
     },
 
@@ -307,12 +363,8 @@ export function createHub(options: HubOptions = {}): Hub {
 
     stats() {
       const perTopic: HubStats['topics'] = {};
-      for (const [topic, id] of lastIds) perTopic[topic] = { connections: 0, lastId: id };
       for (const [topic, followers] of topics) {
-        perTopic[topic] = {
-          connections: followers.connections.size,
-          lastId: lastIds.get(topic) ?? null,
-        };
+        perTopic[topic] = { connections: followers.connections.size, lastId: followers.lastId };
       }
       return { connections: connections.size, closing, topics: perTopic };
     },

@@ -4,7 +4,12 @@
  */
 import type { Log, LogCursor, LogEntry, LogRead } from './log';
 
-/** Options of {@link memoryLog}. */
+/**
+ * Options of {@link memoryLog}.
+ *
+ * @example
+ * const log = memoryLog({ maxEvents: 5000 } satisfies MemoryLogOptions);
+ */
 export interface MemoryLogOptions {
   /** How many entries (all topics together) stay replayable; default 1000. */
   maxEvents?: number;
