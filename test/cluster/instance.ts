@@ -35,7 +35,14 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-server.listen(port, '127.0.0.1', () => process.stdout.write('listening\n'));
+// Take traffic once Redis is reachable: head() resolves when the log is connected and subscribed.
+const listen = (): void => {
+  log.head().then(
+    () => server.listen(port, '127.0.0.1', () => process.stdout.write('listening\n')),
+    () => setTimeout(listen, 100),
+  );
+};
+listen();
 
 process.once('SIGTERM', () => {
   server.close();

@@ -184,6 +184,52 @@ describe('redisLog', () => {
     expect(seen).toEqual(sent);
   });
 
+  it('delivers what is appended while it connects to a listener registered meanwhile', async () => {
+    const publisher = open();
+    await publisher.head();
+    const app = createClient({ url: redis.url });
+    await app.connect();
+    // The log's subscriber connects only when released: appends land before it subscribes.
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const bound = <T extends object>(target: T, overrides: Record<string, unknown>): T =>
+      new Proxy(target, {
+        get: (t, key) => {
+          if (typeof key === 'string' && key in overrides) return overrides[key];
+          const value = Reflect.get(t, key, t);
+          return typeof value === 'function' ? value.bind(t) : value;
+        },
+      });
+    const sub = app.duplicate();
+    const gatedSub = bound(sub, {
+      connect: async () => {
+        await gate;
+        return sub.connect();
+      },
+    });
+    const follower = redisLog({
+      client: bound(app, { duplicate: () => gatedSub }) as never,
+      prefix: `t${prefixes}`,
+    });
+    logs.push(follower);
+    const seen: number[] = [];
+    follower.subscribe(['a'], (e) => seen.push(e.offset));
+    // Two round trips on the log's command connection: its first head read is answered.
+    await app.sendCommand(['PING']);
+    await app.sendCommand(['PING']);
+    const sent: number[] = [];
+    for (let i = 0; i < 3; i++) sent.push((await publisher.append('a', undefined, `${i}`)).offset);
+    release();
+    await follower.head();
+    await publisher.append('a', undefined, 'live');
+    await vi.waitFor(() => expect(seen).toHaveLength(4));
+    expect(seen).toEqual([...sent, sent[2]! + 1]);
+    await follower.close();
+    app.destroy();
+  });
+
   it('rejects appends clearly while Redis is down, then resumes without loss or repeats', async () => {
     const publisher = open();
     const follower = redisLog({ url: redis.url, prefix: `t${prefixes}` });

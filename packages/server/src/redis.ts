@@ -129,21 +129,8 @@ export function redisLog(options: RedisLogOptions = {}): Log {
   if (owned) cmd.on('error', onError);
   sub.on('error', onError);
 
-  const started = (async (): Promise<void> => {
-    if (!cmd.isOpen) await cmd.connect();
-    await sub.connect();
-    await sub.subscribe(channel, onMessage);
-    subscribed = true;
-  })();
   let ready = false;
-  started.then(
-    () => {
-      ready = true;
-      queue.unshift(INIT);
-      void pump();
-    },
-    () => {},
-  );
+  let started: Promise<void>;
 
   const unavailable = (what: string, cause?: unknown): Error =>
     new Error(
@@ -245,12 +232,11 @@ export function redisLog(options: RedisLogOptions = {}): Log {
   // ---- live delivery: one subscriber, fanned out in process ----
 
   const followers = new Map<string, Set<(entry: LogEntry) => void>>();
-  const INIT = Symbol('init');
   const CATCH_UP = Symbol('catch up');
-  const queue: Array<string | typeof INIT | typeof CATCH_UP> = [];
+  const queue: Array<string | typeof CATCH_UP> = [];
   let pumping = false;
   let epoch: string | undefined;
-  /** The offset up to which every entry has been delivered (undefined until the first head). */
+  /** The offset up to which every entry has been delivered (undefined until connected). */
   let delivered: number | undefined;
 
   function onMessage(message: string): void {
@@ -291,23 +277,12 @@ export function redisLog(options: RedisLogOptions = {}): Log {
    * Makes `delivered` the current head and delivers what was missed up to it. Called with the
    * subscription confirmed, so anything appended after the head read arrives over pub/sub.
    */
-  const catchUp = async (first: boolean): Promise<void> => {
+  const catchUp = async (): Promise<void> => {
     const [at, offset] = (await run(HEAD_SCRIPT, [epochKey, offsetKey], [freshEpoch()])) as [
       string,
       number,
     ];
     const headOffset = Number(offset);
-    if (first) {
-      // Messages already queued arrived after the subscription: deliver them, not refetch them.
-      const next = queue.find((item): item is string => typeof item === 'string');
-      const queued = next === undefined ? undefined : parse(next);
-      epoch = at;
-      delivered =
-        queued !== undefined && queued.epoch === at && queued.offset <= headOffset
-          ? queued.offset - 1
-          : headOffset;
-      return;
-    }
     // A new epoch (Redis was wiped): its offsets start again at 1.
     const from = at === epoch ? (delivered ?? headOffset) : 0;
     epoch = at;
@@ -354,9 +329,9 @@ export function redisLog(options: RedisLogOptions = {}): Log {
     try {
       while (!closed && queue.length > 0) {
         const item = queue[0]!;
-        if (item === INIT || item === CATCH_UP) {
+        if (item === CATCH_UP) {
           if (!cmd.isReady || !sub.isReady) return; // resumed by the next 'ready'
-          await catchUp(item === INIT);
+          await catchUp();
         } else {
           let entry: LogEntry;
           try {
@@ -373,16 +348,43 @@ export function redisLog(options: RedisLogOptions = {}): Log {
     } catch (error) {
       // A fill failed (Redis went away): the streams still hold everything; retry when it is back.
       lastError = error instanceof Error ? error : lastError;
-      if (queue[0] !== INIT && queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
+      if (queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
     } finally {
       pumping = false;
     }
   }
 
+  // The head before subscribing: live delivery starts from there, so a listener registered
+  // while the log connects misses nothing appended since (the first catch-up fills it in).
+  started = (async (): Promise<void> => {
+    if (!cmd.isOpen) await cmd.connect();
+    try {
+      const [at, offset] = (await run(HEAD_SCRIPT, [epochKey, offsetKey], [freshEpoch()])) as [
+        string,
+        number,
+      ];
+      epoch = at;
+      delivered = Number(offset);
+    } catch {
+      // Lost right away: live delivery then starts at the first catch-up's head instead.
+    }
+    await sub.connect();
+    await sub.subscribe(channel, onMessage);
+    subscribed = true;
+  })();
+  started.then(
+    () => {
+      ready = true;
+      queue.unshift(CATCH_UP);
+      void pump();
+    },
+    () => {},
+  );
+
   const onReady = (): void => {
     if (!subscribed) return;
     // node-redis resubscribes before 'ready', so the catch-up's head read is already covered.
-    if (queue[0] !== INIT && queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
+    if (queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
     void pump();
   };
   sub.on('ready', onReady);
