@@ -54,7 +54,7 @@ return {epoch, offset, seq}
 
 /**
  * Reads one page of one topic after a cursor. KEYS: epoch, topic stream.
- * ARGV: fresh epoch, expected epoch, after offset, count.
+ * ARGV: fresh epoch, expected epoch, after offset, count, up to offset (inclusive).
  * Returns { epoch, trimmed (1 | 0), entries }; entries are left out when the epoch differs or
  * an entry after the cursor was trimmed (Redis 7: XINFO STREAM's first-entry and
  * max-deleted-entry-id). Trimming is checked in the same atomic step as the
@@ -81,7 +81,7 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
     end
   end
 end
-return {epoch, 0, redis.call('XRANGE', KEYS[2], '(' .. ARGV[3] .. '-0', '+', 'COUNT', ARGV[4])}
+return {epoch, 0, redis.call('XRANGE', KEYS[2], '(' .. ARGV[3] .. '-0', ARGV[5] .. '-0', 'COUNT', ARGV[4])}
 `);
 
 /** The newest position. KEYS: epoch, offset counter. ARGV: fresh epoch. Returns { epoch, offset }. */

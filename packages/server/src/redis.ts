@@ -420,30 +420,34 @@ export function redisLog(options: RedisLogOptions = {}): Log {
 
     read: (topics, after) =>
       guarded('the missed events cannot be replayed', async (): Promise<LogRead> => {
+        // Every topic is read up to one head offset: reading each to its own latest would let a
+        // later topic's read pass an entry of an earlier one, which the hub would then skip as
+        // already replayed. Entries past the head reach the hub's buffering listener live.
+        const [at, headOffset] = (await run(
+          HEAD_SCRIPT,
+          [epochKey, offsetKey],
+          [freshEpoch()],
+        )) as [string, number];
+        if (at !== after.epoch) return { ok: false, reason: 'epoch' };
+        const upTo = Number(headOffset);
         const perTopic = await Promise.all(
           topics.map(async (topic): Promise<LogRead> => {
             const entries: LogEntry[] = [];
             let from = after.offset;
             for (;;) {
-              const [at, trimmed, page] = (await run(
+              const [epoch, trimmed, page] = (await run(
                 READ_SCRIPT,
                 [epochKey, streamKey(topic)],
-                [freshEpoch(), after.epoch, String(from), String(PAGE)],
+                [freshEpoch(), after.epoch, String(from), String(PAGE), String(upTo)],
               )) as [string, number, RawEntry[]];
-              if (at !== after.epoch) return { ok: false, reason: 'epoch' };
+              if (epoch !== after.epoch) return { ok: false, reason: 'epoch' };
               if (Number(trimmed) === 1) return { ok: false, reason: 'trimmed' };
-              for (const raw of page) entries.push(toEntry(at, topic, raw));
+              for (const raw of page) entries.push(toEntry(epoch, topic, raw));
               if (page.length < PAGE) return { ok: true, entries };
               from = entries[entries.length - 1]!.offset;
             }
           }),
         );
-        if (topics.length === 0) {
-          const current = await head();
-          return current.epoch === after.epoch
-            ? { ok: true, entries: [] }
-            : { ok: false, reason: 'epoch' };
-        }
         const entries: LogEntry[] = [];
         for (const result of perTopic) {
           if (!result.ok) return result;
