@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+// `.js` specifier: Storybook loads this file with Node, and its loader maps `.js` to `.ts`.
+import { createHub } from '../../packages/server/src/index.js';
 import { type DemoStreamDefinition, demoStreams } from './demoStreams.js';
 import type {
   DemoControlAction,
@@ -136,6 +138,40 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
   const bufferSize = options.bufferSize ?? 200;
   const retryMs = options.retryMs ?? 1000;
   let closed = false;
+
+  // `/demo/replay` runs on @ssekit/server: ids are `<epoch>-<offset>` and a reconnect after a
+  // drop gets exactly what it missed. `POST /demo/replay/drop` drops every replay stream and
+  // publishes three events while the clients are away.
+  const hub = createHub({ retryMs, heartbeatMs });
+  const replayClients = new Set<ServerResponse>();
+  let replayN = 0;
+  let replayConnections = 0;
+  let replaySent = 0;
+  let replayTimer: ReturnType<typeof setInterval> | undefined;
+  const publishReplay = (): Promise<string> => {
+    replaySent += hub.stats().topics.replay?.connections ?? 0;
+    return hub.publish('replay', { n: ++replayN, at: Date.now() }, { event: 'item' });
+  };
+  const serveReplay = (req: IncomingMessage, res: ServerResponse): void => {
+    replayConnections++;
+    replayClients.add(res);
+    res.on('close', () => {
+      replayClients.delete(res);
+      // Events flow only while somebody listens (a dropped client is back within a second).
+      if (replayClients.size === 0) {
+        clearInterval(replayTimer);
+        replayTimer = undefined;
+      }
+    });
+    replayTimer ??= setInterval(() => void publishReplay(), 1000);
+    void hub.handle(req, res, { topics: ['replay'] });
+  };
+  const dropReplay = async (res: ServerResponse): Promise<void> => {
+    const dropped = replayClients.size;
+    for (const client of [...replayClients]) client.destroy();
+    const published = [await publishReplay(), await publishReplay(), await publishReplay()];
+    sendJson(res, 200, { dropped, published });
+  };
 
   const streams = new Map<DemoStreamName, LiveStream>();
   for (const name of Object.keys(demoStreams) as DemoStreamName[]) {
@@ -321,7 +357,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
   };
 
   const stats = (): DemoStats => {
-    const result: Partial<Record<DemoStreamName, DemoStreamStats>> = {};
+    const result: Partial<Record<DemoStreamName | 'replay', DemoStreamStats>> = {};
     for (const [name, stream] of streams) {
       result[name] = {
         connections: stream.connections,
@@ -331,7 +367,14 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
         lastEventId: stream.nextId > 1 ? String(stream.nextId - 1) : '',
       };
     }
-    return { streams: result as Record<DemoStreamName, DemoStreamStats> };
+    result.replay = {
+      connections: replayConnections,
+      open: replayClients.size,
+      refused: 0,
+      eventsSent: replaySent,
+      lastEventId: hub.stats().topics.replay?.lastId ?? '',
+    };
+    return { streams: result as Record<DemoStreamName | 'replay', DemoStreamStats> };
   };
 
   const middleware: DemoMiddleware = (req, res, next) => {
@@ -353,6 +396,14 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
       control(req, res).catch(next);
       return;
     }
+    if (path === '/replay' && req.method === 'GET') {
+      serveReplay(req, res);
+      return;
+    }
+    if (path === '/replay/drop' && req.method === 'POST') {
+      dropReplay(res).catch(next);
+      return;
+    }
     const name = path.slice(1);
     const stream = isStreamName(name) ? streams.get(name) : undefined;
     if (stream && req.method === 'GET') {
@@ -361,7 +412,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     }
     if (path === '/') {
       sendJson(res, 200, {
-        streams: [...streams.keys()].map((n) => `/demo/${n}`),
+        streams: [...streams.keys(), 'replay'].map((n) => `/demo/${n}`),
         ping: '/demo/ping',
         stats: '/demo/stats',
         control: 'POST /demo/control {"action","stream"?,"seconds"?}',
@@ -376,6 +427,8 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     stats,
     close() {
       closed = true;
+      clearInterval(replayTimer);
+      void hub.close();
       for (const stream of streams.values()) {
         stopTimers(stream);
         for (const client of [...stream.clients]) client.destroy();

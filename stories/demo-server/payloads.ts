@@ -222,7 +222,8 @@ export interface DemoStreamStats {
  * const stats = (await (await fetch('/demo/stats')).json()) as DemoStats;
  */
 export interface DemoStats {
-  readonly streams: Readonly<Record<DemoStreamName, DemoStreamStats>>;
+  /** Every fault-knob stream, and `replay` (served by @ssekit/server). */
+  readonly streams: Readonly<Record<DemoStreamName | 'replay', DemoStreamStats>>;
 }
 
 /**

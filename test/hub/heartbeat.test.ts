@@ -1,5 +1,5 @@
 /**
- * Heartbeats and rotation under fake timers (only the interval timer and the clock are faked, so
+ * Heartbeats, rotation and drain under fake timers (only the interval timer and the clock are faked, so
  * real sockets keep working): one timer for the whole hub, a comment only after silence.
  */
 import { createHub, type Hub } from '@ssekit/server';
@@ -94,5 +94,30 @@ describe('hub heartbeats', () => {
     vi.advanceTimersByTime(1_500);
     await until(() => hub.stats().connections === 0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('drains: stream ends spread over drainMs with jitter, close resolves after the last', async () => {
+    hub = createHub({ heartbeatMs: 1000 });
+    served = await serveHub(hub, 'node:http');
+    await Promise.all([open('a'), open('a'), open('b')]);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const random = vi.spyOn(Math, 'random');
+    for (const value of [0.1, 0.5, 0.95]) random.mockReturnValueOnce(value);
+    let resolved = false;
+    const closing = hub.close({ drainMs: 1000 }).then(() => {
+      resolved = true;
+    });
+    random.mockRestore();
+    const left: number[] = [];
+    for (let t = 0; t < 4; t++) {
+      left.push(hub.stats().connections);
+      vi.advanceTimersByTime(300);
+    }
+    // At 0, 300, 600 and 900 ms: one stream ended at 100, one at 500; the last ends at 950.
+    expect(left).toEqual([3, 2, 1, 1]);
+    vi.advanceTimersByTime(100);
+    expect(hub.stats().connections).toBe(0);
+    await closing;
+    expect(resolved).toBe(true);
   });
 });

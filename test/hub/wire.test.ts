@@ -22,6 +22,15 @@ const open = async (query: string, headers?: Record<string, string>): Promise<Ra
   return stream;
 };
 
+describe('createHub options', () => {
+  it('rejects nonsensical numbers with a clear error', () => {
+    expect(() => createHub({ heartbeatMs: 0 })).toThrow(/heartbeatMs must be a finite number ≥ 1/);
+    expect(() => createHub({ maxQueueBytes: Number.NaN })).toThrow(/maxQueueBytes/);
+    expect(() => createHub({ retryMs: -1 })).toThrow(/retryMs/);
+    expect(() => createHub({ maxConnectionAgeMs: 0 })).toThrow(/maxConnectionAgeMs/);
+  });
+});
+
 describe.each<Flavour>(['node:http', 'hono'])('hub wire over %s', (flavour) => {
   const start = async (options: Parameters<typeof createHub>[0] = {}): Promise<void> => {
     hub = createHub(options);

@@ -160,6 +160,19 @@ const extraChecks: Record<string, ExtraCheck> = {
     },
   },
 
+  'react-replay--drop-and-replay': {
+    injectsFaults: true,
+    async run(page) {
+      // A drop on the server, three events published meanwhile: they come back in the replay.
+      await page.getByRole('button', { name: 'Drop the connection' }).click();
+      await expect.poll(() => page.getByText(/^replayed,/).count(), POLL).toBeGreaterThanOrEqual(3);
+      expect(await page.getByTestId('gaps').getAttribute('data-gaps')).toBe('0');
+      await expect
+        .poll(() => page.getByText('live', { exact: true }).count(), POLL)
+        .toBeGreaterThan(0);
+    },
+  },
+
   [CROSS_TAB]: {
     async run(page) {
       // Alone in its browser, the tab leads: sharing is on (not `local`) and costs nothing.

@@ -3,7 +3,7 @@
  * bound on bytes waiting for it. The hub owns the list of connections; a connection only knows
  * how to write, end and free itself.
  */
-import type { LogEntry } from './log';
+import type { LogEntry } from './log.js';
 
 /**
  * Where a connection's bytes go: a node:http response or a Web `ReadableStream`.
@@ -40,7 +40,7 @@ export type CloseReason = 'client' | 'overflow' | 'drain' | 'rotate' | 'refused'
  *
  * @example
  * const connection = new Connection(['orders'], 1 << 20, Date.now, (c) => registry.delete(c));
- * connection.start(sink, [heartbeat], replay, lastOffset);
+ * connection.start(sink, [heartbeatFrame(15_000), ...replayFrames], lastReplayedOffset);
  */
 export class Connection {
   /** Highest offset written (or skipped by a reset): live entries at or below it are not sent twice. */

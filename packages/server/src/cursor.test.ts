@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cursorId, parseCursor } from './cursor';
+import { cursorId, parseCursor } from './cursor.js';
 
 describe('parseCursor', () => {
   it('reads <epoch>-<offset>', () => {

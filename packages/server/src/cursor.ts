@@ -2,7 +2,7 @@
  * Parsing the resume point a client sends (`Last-Event-ID`, else `?lastEventId=`). Ids are
  * `<epoch>-<offset>`: finding one is a lookup by offset, never a scan.
  */
-import type { LogCursor } from './log';
+import type { LogCursor } from './log.js';
 
 /**
  * Longer cursors are never ours: answered with a reset, not parsed.

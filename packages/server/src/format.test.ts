@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEventName, formatEntry, formatReset, heartbeatFrame, retryFrame } from './format';
+import { checkEventName, formatEntry, formatReset, heartbeatFrame, retryFrame } from './format.js';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 

@@ -2,10 +2,22 @@
  * SSE framing per the WHATWG "event stream" rules. Every published event is formatted here once;
  * the same bytes then go to every connection that follows its topic.
  */
-import type { LogEntry } from './log';
+import type { LogEntry } from './log.js';
 
 const encoder = new TextEncoder();
 const lineBreak = /\r\n|\r|\n/;
+
+type BufferView = (buffer: ArrayBufferLike, offset: number, length: number) => Uint8Array;
+const NodeBuffer = (globalThis as { Buffer?: { from: BufferView } }).Buffer;
+
+/**
+ * UTF-8 bytes of a frame. On Node they are wrapped (not copied) as a Buffer: node's streams turn
+ * any other Uint8Array into a new Buffer on every write, which is once per connection per event.
+ */
+function encode(text: string): Uint8Array {
+  const bytes = encoder.encode(text);
+  return NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
 
 /**
  * Why a cursor could not be honoured: the `reason` of an `ssekit:reset` event.
@@ -26,7 +38,7 @@ export function formatEntry(entry: Pick<LogEntry, 'id' | 'event' | 'data'>): Uin
   let text = `id: ${entry.id}\n`;
   if (entry.event) text += `event: ${entry.event}\n`;
   for (const line of entry.data.split(lineBreak)) text += `data: ${line}\n`;
-  return encoder.encode(`${text}\n`);
+  return encode(`${text}\n`);
 }
 
 /**
@@ -48,7 +60,7 @@ export function formatReset(reason: ResetReason, headId: string): Uint8Array {
  * heartbeatFrame(15_000); // bytes of ": heartbeat 15000\n\n"
  */
 export function heartbeatFrame(heartbeatMs: number): Uint8Array {
-  return encoder.encode(`: heartbeat ${heartbeatMs}\n\n`);
+  return encode(`: heartbeat ${heartbeatMs}\n\n`);
 }
 
 /**
@@ -58,7 +70,7 @@ export function heartbeatFrame(heartbeatMs: number): Uint8Array {
  * retryFrame(2000); // bytes of "retry: 2000\n\n"
  */
 export function retryFrame(retryMs: number): Uint8Array {
-  return encoder.encode(`retry: ${Math.max(0, Math.floor(retryMs))}\n\n`);
+  return encode(`retry: ${Math.max(0, Math.floor(retryMs))}\n\n`);
 }
 
 /**

@@ -10,8 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { Connection } from './connection';
-import { parseCursor } from './cursor';
+import { Connection } from './connection.js';
+import { parseCursor } from './cursor.js';
 import {
   byteLength,
   checkEventName,
@@ -19,11 +19,11 @@ import {
   formatReset,
   heartbeatFrame,
   retryFrame,
-} from './format';
-import type { Log, LogEntry } from './log';
-import { memoryLog } from './memory-log';
-import { handleNode } from './node';
-import { respondWeb } from './web';
+} from './format.js';
+import type { Log, LogEntry } from './log.js';
+import { memoryLog } from './memory-log.js';
+import { handleNode } from './node.js';
+import { respondWeb } from './web.js';
 
 /**
  * The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage`
@@ -191,6 +191,18 @@ export function createHub(options: HubOptions = {}): Hub {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxQueueBytes = options.maxQueueBytes ?? 1 << 20;
   const maxAge = options.maxConnectionAgeMs;
+  for (const [name, value, least] of [
+    ['heartbeatMs', heartbeatMs, 1],
+    ['maxQueueBytes', maxQueueBytes, 1],
+    ['retryMs', options.retryMs ?? 0, 0],
+    ['maxConnectionAgeMs', maxAge ?? 1, 1],
+  ] as const) {
+    if (!Number.isFinite(value) || value < least) {
+      throw new RangeError(
+        `createHub: ${name} must be a finite number ≥ ${least}, got ${String(value)}`,
+      );
+    }
+  }
   const now = (): number => Date.now();
   const retryAfterSeconds = Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000));
 

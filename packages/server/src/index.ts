@@ -1,6 +1,8 @@
-export type { CloseReason } from './connection';
-export { cursorId, parseCursor } from './cursor';
-export { formatEntry, type ResetReason } from './format';
+// `.js` specifiers throughout: the playground's demo server loads these sources with Storybook's
+// Node loader, which maps `.js` to `.ts` but warns on extensionless imports.
+export type { CloseReason } from './connection.js';
+export { cursorId, parseCursor } from './cursor.js';
+export { formatEntry, type ResetReason } from './format.js';
 export {
   createHub,
   type Hub,
@@ -9,6 +11,6 @@ export {
   type HubStats,
   type PublishOptions,
   type StreamOptions,
-} from './hub';
-export type { Log, LogCursor, LogEntry, LogRead } from './log';
-export { type MemoryLogOptions, memoryLog } from './memory-log';
+} from './hub.js';
+export type { Log, LogCursor, LogEntry, LogRead } from './log.js';
+export { type MemoryLogOptions, memoryLog } from './memory-log.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from './log';
-import { memoryLog } from './memory-log';
+import type { LogEntry } from './log.js';
+import { memoryLog } from './memory-log.js';
 
 describe('memoryLog', () => {
   it('gives one global offset order across topics and a per-topic seq', async () => {

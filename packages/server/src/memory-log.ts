@@ -2,7 +2,7 @@
  * The embedded, in-process log: one ring of the newest `maxEvents` entries across all topics.
  * Offsets are consecutive, so finding a cursor is an index computation, not a scan.
  */
-import type { Log, LogCursor, LogEntry, LogRead } from './log';
+import type { Log, LogCursor, LogEntry, LogRead } from './log.js';
 
 /**
  * Options of {@link memoryLog}.
