@@ -5,9 +5,9 @@
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, startRedis, type TestRedis } from '../../../test/support/redis';
-import type { Log, LogEntry, LogRead } from './log';
-import { redisLog } from './redis';
-import { APPEND_SCRIPT } from './redis-scripts';
+import type { Log, LogEntry, LogRead } from './log.js';
+import { redisLog } from './redis.js';
+import { APPEND_SCRIPT } from './redis-scripts.js';
 
 let redis: TestRedis;
 let admin: ReturnType<typeof createClient>;

@@ -18,8 +18,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
-import type { Log, LogCursor, LogEntry, LogRead } from './log';
-import { APPEND_SCRIPT, HEAD_SCRIPT, READ_SCRIPT, type RedisScript } from './redis-scripts';
+import type { Log, LogCursor, LogEntry, LogRead } from './log.js';
+import { APPEND_SCRIPT, HEAD_SCRIPT, READ_SCRIPT, type RedisScript } from './redis-scripts.js';
 
 /**
  * The part of a node-redis (v5 or v6) client that `redisLog` uses.
