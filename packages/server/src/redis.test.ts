@@ -262,17 +262,22 @@ describe('redisLog', () => {
     await vi.waitFor(() => expect(seen).toEqual([1]));
 
     await redis.stop('SIGTERM');
-    await vi.waitFor(() => expect(publisher.available).toBe(false));
-    expect(follower.available).toBe(false);
-    await expect(publisher.append('a', undefined, 'lost')).rejects.toThrow(
-      /Redis is unreachable, so the event was not stored/,
-    );
-    await expect(publisher.read(['a'], { epoch: 'x', offset: 0 })).rejects.toThrow(
-      /cannot be replayed/,
-    );
-    await expect(publisher.head()).rejects.toThrow(/unreachable/);
-
-    await redis.start();
+    try {
+      // Each notices on its own connections: wait for both.
+      await vi.waitFor(() =>
+        expect([publisher.available, follower.available]).toEqual([false, false]),
+      );
+      await expect(publisher.append('a', undefined, 'lost')).rejects.toThrow(
+        /Redis is unreachable, so the event was not stored/,
+      );
+      await expect(publisher.read(['a'], { epoch: 'x', offset: 0 })).rejects.toThrow(
+        /cannot be replayed/,
+      );
+      await expect(publisher.head()).rejects.toThrow(/unreachable/);
+    } finally {
+      // Restarted even when an assertion above failed, so the tests after this one still run.
+      await redis.start();
+    }
     await vi.waitFor(() => expect(publisher.available && follower.available).toBe(true), {
       timeout: 5000,
     });
