@@ -31,6 +31,17 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          // Real redis-server, hub instances as separate processes and nginx (.ci/run installs them).
+          name: 'cluster',
+          environment: 'node',
+          include: ['test/cluster/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
         plugins: [react(), vue()],
         test: {
           name: 'dom',

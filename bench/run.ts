@@ -13,6 +13,7 @@ import { memoryBench } from './memory';
 import { parserBench } from './parser';
 import { rendersBench } from './renders';
 import { serverBench } from './server';
+import { serverRedisBench } from './server-redis';
 import { sizeBench } from './size';
 
 // Adding a bench is one line here.
@@ -24,6 +25,7 @@ const modules: readonly BenchModule[] = [
   churnBench,
   sizeBench,
   serverBench,
+  serverRedisBench,
 ];
 
 const wanted = process.argv.slice(2);

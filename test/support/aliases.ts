@@ -19,5 +19,6 @@ export const workspaceAliases: { find: RegExp; replacement: string }[] = [
   { find: /^@ssekit\/vue$/, replacement: src('vue') },
   { find: /^@ssekit\/svelte$/, replacement: src('svelte') },
   { find: /^@ssekit\/preact-signals$/, replacement: src('preact-signals') },
+  { find: /^@ssekit\/server\/redis$/, replacement: src('server', 'redis.ts') },
   { find: /^@ssekit\/server$/, replacement: src('server') },
 ];
