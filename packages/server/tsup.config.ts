@@ -1,10 +1,6 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/redis.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  target: 'es2022',
-  treeshake: true,
-});
+export default defineConfig(
+  libraryBuild({ entry: ['src/index.ts', 'src/redis.ts'], treeshake: true }),
+);
