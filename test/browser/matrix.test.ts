@@ -229,13 +229,12 @@ describe('fetch sends no header that needs a CORS preflight cross-origin', () =>
       await vi.waitFor(() => expect(seen).toHaveLength(4), { timeout: 5000 });
       const { requests, preflights } = await stats(name);
       expect(preflights).toBe(0);
-      const [first, second] = requests;
-      expect(first?.cacheControl ?? null).toBe(origin === 'same' ? 'no-cache' : null);
-      if (origin === 'cross') {
-        expect(second).toMatchObject({ lastEventIdHeader: null, lastEventIdQuery: '2' });
-      } else {
-        expect(second).toMatchObject({ lastEventIdHeader: '2' });
-      }
+      expect(requests[0]?.cacheControl ?? null).toBe(origin === 'same' ? 'no-cache' : null);
+      // Where each request carried its resume point ([header, query]); on a loaded machine an
+      // attempt may fail before any event, so the resume is not always the second request.
+      const carried = requests.map((r) => [r.lastEventIdHeader, r.lastEventIdQuery]);
+      expect(carried).toContainEqual(origin === 'cross' ? [null, '2'] : ['2', null]);
+      expect(carried.filter(([header, query]) => header ?? query)).toHaveLength(1);
       pool.dispose();
     }
   });

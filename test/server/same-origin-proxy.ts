@@ -32,8 +32,12 @@ export function sameOriginProxy(): Plugin {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.flushHeaders();
             answer.pipe(res);
-            // The upstream dropped the stream mid-body: drop the page's side too (a FIN).
-            answer.on('close', () => !answer.complete && res.socket?.end());
+            // The upstream dropped the stream mid-body: drop the page's side too (a FIN), once
+            // what was read before the drop has gone through the pipe (a loaded machine can
+            // still hold it; ending the socket at once lost a whole first connection's events).
+            answer.on('close', () => {
+              if (!answer.complete) setTimeout(() => res.socket?.end(), 50);
+            });
           },
         );
         upstream.on('error', () => res.destroy());
