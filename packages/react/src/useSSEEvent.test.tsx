@@ -1,7 +1,14 @@
 import type { EventSnapshot, NotifyMode } from '@ssekit/core';
 import { withTestPool } from '@ssekit/core/test-support';
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { type ReactElement, type ReactNode, StrictMode } from 'react';
+import {
+  type ReactElement,
+  type ReactNode,
+  StrictMode,
+  Suspense,
+  startTransition,
+  use,
+} from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { SSEProvider } from './SSEProvider';
@@ -383,5 +390,51 @@ describe('identity', () => {
     await flush();
     expect(screen.getByTestId('feed').textContent).toBe('-');
     view.unmount();
+  });
+});
+
+const never = new Promise<never>(() => {});
+
+function Suspending({
+  label,
+  seen,
+  suspend,
+}: {
+  label: string;
+  seen: string[];
+  suspend?: boolean;
+}): ReactElement {
+  useSSEEvent<Tick>(URL_A, 'tick', { onEvent: (tick) => seen.push(`${label}${tick.price}`) });
+  if (suspend) use(never);
+  return <p />;
+}
+
+describe('a render React discards', () => {
+  it('never reaches the live subscription: events go to the committed onEvent', async () => {
+    const seen: string[] = [];
+    const view = render(
+      withPool(
+        <Suspense fallback={null}>
+          <Suspending label="a" seen={seen} />
+        </Suspense>,
+      ),
+    );
+    env.server.current!.open();
+    await flush();
+    // A transition that suspends: React throws this render away and keeps the committed one.
+    act(() =>
+      startTransition(() =>
+        view.rerender(
+          withPool(
+            <Suspense fallback={null}>
+              <Suspending label="b" seen={seen} suspend />
+            </Suspense>,
+          ),
+        ),
+      ),
+    );
+    send({ price: 1 });
+    await flush();
+    expect(seen).toEqual(['a1']);
   });
 });
