@@ -4,8 +4,8 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SSEProvider } from './SSEProvider';
-import { usePool } from './usePool';
 import { useSSEEvent } from './useSSEEvent';
+import { useSSEPool } from './useSSEPool';
 
 const URL_A = 'https://example.test/a';
 
@@ -22,7 +22,7 @@ afterEach(() => {
 const flush = (ms = 0) => act(() => vi.advanceTimersByTimeAsync(ms));
 
 function Text({ enabled }: { enabled?: boolean }): ReactElement {
-  seenPool = usePool();
+  seenPool = useSSEPool();
   const { data } = useSSEEvent(URL_A, 'note', { parse: 'text', enabled });
   return <p data-testid="text">{data ?? '-'}</p>;
 }
@@ -64,5 +64,13 @@ describe('SSEProvider', () => {
   it('without a provider, the hooks use the default pool', () => {
     render(<Text enabled={false} />);
     expect(seenPool).toBe(getDefaultPool());
+  });
+});
+
+describe('usePool (0.1)', () => {
+  it('is still exported, as the same function as useSSEPool', async () => {
+    const { usePool, useSSEPool: exported } = await import('./index');
+    expect(usePool).toBe(exported);
+    expect(exported).toBe(useSSEPool);
   });
 });

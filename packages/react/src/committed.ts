@@ -1,6 +1,6 @@
 'use client';
 import type { EventHandle, ReceivedEvent } from '@ssekit/core';
-import type { Kept } from './usePool';
+import type { Kept } from './useSSEPool';
 
 /** A subscribe function for useSyncExternalStore. */
 export type Subscribe = (onChange: () => void) => () => void;

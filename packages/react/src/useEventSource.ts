@@ -9,7 +9,7 @@ import {
   sourceFor,
 } from '@ssekit/core';
 import { useInsertionEffect, useRef, useSyncExternalStore } from 'react';
-import { type Kept, keptOf, useBinding } from './usePool';
+import { type Kept, keptOf, useBinding } from './useSSEPool';
 
 /** What {@link useEventSource} returns: the source's snapshot, plus its two commands. */
 export interface UseEventSourceResult extends SourceSnapshot {

@@ -13,8 +13,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { SSEProvider } from './SSEProvider';
 import { useEventSource } from './useEventSource';
-import { usePool } from './usePool';
 import { useSSEEvent } from './useSSEEvent';
+import { useSSEPool } from './useSSEPool';
 
 const URL_A = 'https://example.test/a';
 const URL_B = 'https://example.test/b';
@@ -65,7 +65,7 @@ function Price({ id, url = URL_A, enabled, notify }: PriceProps): ReactElement {
 
 function PriceSlice(): ReactElement {
   // A typed handle: `select` infers its slice from the event map.
-  const ticker = usePool().source<{ tick: Tick }>(URL_A);
+  const ticker = useSSEPool().source<{ tick: Tick }>(URL_A);
   const price = useSSEEvent(ticker, 'tick', { select: (s) => s.data?.price });
   rendered('price');
   return <p data-testid="price">{price}</p>;

@@ -11,7 +11,7 @@ import type {
 import { EMPTY_EVENT, eventFor } from '@ssekit/core';
 import { useInsertionEffect, useRef, useSyncExternalStore } from 'react';
 import { type Committed, selector, withOnEvent } from './committed';
-import { keptOf, useBinding } from './usePool';
+import { keptOf, useBinding } from './useSSEPool';
 
 /** Options of {@link useSSEEvent}: how to read and connect, plus `select`, `isEqual`, `onEvent`. */
 export interface UseSSEEventOptions<T, R = EventSnapshot<T>> extends EventBindingOptions<any> {

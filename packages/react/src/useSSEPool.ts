@@ -22,12 +22,22 @@ export const SSEContext = createContext<SSEContextValue>({ pool: undefined, opti
  * The pool the hooks below use: the nearest {@link SSEProvider}'s, else the default pool.
  *
  * @example
- * const pool = usePool();
+ * const pool = useSSEPool();
  * const ticker = pool.source<{ tick: Tick }>('/api/ticker'); // a typed handle for useSSEEvent
  */
-export function usePool(): Pool {
+export function useSSEPool(): Pool {
   return useContext(SSEContext).pool ?? getDefaultPool();
 }
+
+/**
+ * The name `useSSEPool` had in 0.1; it stays until 1.0 so apps that follow the 0.1 README keep
+ * building.
+ *
+ * @deprecated Use {@link useSSEPool}: the pool getter has the same name in React and Vue.
+ * @example
+ * const pool = usePool(); // → useSSEPool()
+ */
+export const usePool: () => Pool = useSSEPool;
 
 /**
  * The pool and options a hook binds with: its own options over the provider's defaults. An option
