@@ -112,11 +112,7 @@ describe('lifecycle', () => {
   });
 
   it('opens nothing on a server, throws nothing, and stays idle', () => {
-    const server = createTestTransport();
-    const pool = createPool({
-      transport: server.transport,
-      platform: createPlatform({ isServer: true }),
-    });
+    const { pool, server } = testPool({ platform: createPlatform({ isServer: true }) });
     const source = pool.source('/relative/url');
     const off = source.event('tick').subscribe(() => {});
     expect(server.connections).toHaveLength(0);
@@ -205,6 +201,7 @@ describe('warnings outside a browser', () => {
 
   it('warns once, with the fix, when a pool without window is asked to connect', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // No platform given: the pool detects a server itself, and that is what warns.
     const server = createTestTransport();
     const pool = createPool({ transport: server.transport });
     // Server rendering subscribes and leaves within one render: no warning for that.
