@@ -128,7 +128,7 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     const { createElement, Fragment, useRef, useSyncExternalStore } = await import('react');
     const { createRoot } = await import('react-dom/client');
     const { flushSync } = await import('react-dom');
-    const { SSEProvider, usePool, useSSEEvent } = await import('../packages/react/src/index');
+    const { SSEProvider, useSSEPool, useSSEEvent } = await import('../packages/react/src/index');
     const n = 10_000;
     const { pool, counted } = await testPool();
     const Plain = (): null => null;
@@ -146,7 +146,7 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
     // What any hook that honours a provider and remembers inline options must hold besides: a
     // context read and one ref. The difference to `useSSEEvent` is what the binding keeps beyond.
     const FloorInProvider = (): null => {
-      usePool();
+      useSSEPool();
       useRef(undefined);
       useSyncExternalStore(listen, ticks.get);
       return null;
@@ -189,7 +189,7 @@ const cases: Record<string, () => Promise<Measurement[]>> = {
         note: "the least any React subscription costs; the difference to `useSSEEvent` is the binding's own",
       },
       {
-        name: 'React, for scale: the same plus `usePool()` and one `useRef`',
+        name: 'React, for scale: the same plus `useSSEPool()` and one `useRef`',
         n,
         gross: inProvider.bytes,
         baseline,

@@ -1,4 +1,4 @@
-import { type Pool, usePool } from '@ssekit/react';
+import { type Pool, useSSEPool } from '@ssekit/react';
 import { type ReactElement, useEffect, useRef } from 'react';
 
 /**
@@ -18,7 +18,7 @@ export type SignalsRender = (target: HTMLElement, pool: Pool) => () => void;
  * export const Live = { render: () => <SignalsMount render={renderSignalsTicker} /> };
  */
 export function SignalsMount({ render }: { readonly render: SignalsRender }): ReactElement {
-  const pool = usePool();
+  const pool = useSSEPool();
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const target = host.current;

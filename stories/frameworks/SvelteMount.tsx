@@ -1,4 +1,4 @@
-import { type Pool, usePool } from '@ssekit/react';
+import { type Pool, useSSEPool } from '@ssekit/react';
 import { type ReactElement, useEffect, useRef } from 'react';
 import { type Component, mount, unmount } from 'svelte';
 
@@ -21,7 +21,7 @@ export interface SvelteMountProps {
  * export const Live = { render: () => <SvelteMount component={SvelteTicker} /> };
  */
 export function SvelteMount({ component }: SvelteMountProps): ReactElement {
-  const pool = usePool();
+  const pool = useSSEPool();
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const target = host.current;

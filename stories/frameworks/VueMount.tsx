@@ -1,4 +1,4 @@
-import { usePool } from '@ssekit/react';
+import { useSSEPool } from '@ssekit/react';
 import { createSSEPlugin } from '@ssekit/vue';
 import { type ReactElement, useEffect, useRef } from 'react';
 import { type Component, createApp } from 'vue';
@@ -21,7 +21,7 @@ export interface VueMountProps {
  * export const Live = { render: () => <VueMount component={VueTicker} /> };
  */
 export function VueMount({ component }: VueMountProps): ReactElement {
-  const pool = usePool();
+  const pool = useSSEPool();
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const target = host.current;

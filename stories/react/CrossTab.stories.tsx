@@ -3,8 +3,8 @@ import {
   type SourceRole,
   SSEProvider,
   useEventSource,
-  usePool,
   useSSEEvent,
+  useSSEPool,
 } from '@ssekit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { type ReactElement, useState } from 'react';
@@ -45,7 +45,7 @@ interface Continuity {
 /** Tracks every tick's id (never coalesced), so a hand-over that lost or repeated one shows. */
 function useContinuity(): Continuity | null {
   const [continuity, setContinuity] = useState<Continuity | null>(null);
-  useSSEEvent(usePool().source<TickerEvents>(TICKER), 'tick', {
+  useSSEEvent(useSSEPool().source<TickerEvents>(TICKER), 'tick', {
     select: () => null,
     onEvent: (_tick, event) => {
       const id = Number(event.lastEventId);
@@ -61,7 +61,7 @@ function useContinuity(): Continuity | null {
 
 /** The live ticker, read through the cross-tab pool: this tab's role, ids and latest ticks. */
 function SharedTicker(): ReactElement {
-  const ticker = usePool().source<TickerEvents>(TICKER);
+  const ticker = useSSEPool().source<TickerEvents>(TICKER);
   const { status, role } = useEventSource(ticker);
   const ticks = useSSEEvent(ticker, 'tick', { buffer: FEED });
   const continuity = useContinuity();

@@ -1,4 +1,4 @@
-import { type SourceHandle, useEventSource, usePool, useSSEEvent } from '@ssekit/react';
+import { type SourceHandle, useEventSource, useSSEEvent, useSSEPool } from '@ssekit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactElement, ReactNode } from 'react';
 import type { MetricsEvents } from '../demo-server/payloads';
@@ -11,7 +11,7 @@ const SPARK = 40;
 
 /** The metrics stream as a typed handle: `useSSEEvent` infers each event's payload from it. */
 function useMetrics(): SourceHandle<MetricsEvents> {
-  return usePool().source<MetricsEvents>(METRICS);
+  return useSSEPool().source<MetricsEvents>(METRICS);
 }
 
 function Widget(props: { readonly label: string; readonly children: ReactNode }): ReactElement {

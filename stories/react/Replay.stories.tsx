@@ -1,4 +1,4 @@
-import { useEventSource, usePool } from '@ssekit/react';
+import { useEventSource, useSSEPool } from '@ssekit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { type ReactElement, useEffect, useState } from 'react';
 import { LiveBadge } from '../ui/LiveBadge';
@@ -21,7 +21,7 @@ const REPLAY = '/demo/replay';
 
 /** A stream served by @ssekit/server: drop it and watch the replay fill the gap, with ids. */
 function ReplayAfterDrop(): ReactElement {
-  const source = usePool().source(REPLAY);
+  const source = useSSEPool().source(REPLAY);
   const { status } = useEventSource(source);
   const [rows, setRows] = useState<readonly Row[]>([]);
   const [answer, setAnswer] = useState('');

@@ -1,4 +1,4 @@
-import { type ConnectionStatus, useEventSource, usePool, useSSEEvent } from '@ssekit/react';
+import { type ConnectionStatus, useEventSource, useSSEEvent, useSSEPool } from '@ssekit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { type ReactElement, useCallback, useEffect, useState } from 'react';
 import { TICKER_SYMBOLS } from '../demo-server/demoStreams';
@@ -60,7 +60,7 @@ function UnpooledWidget({ symbol, onData }: WidgetProps): ReactElement {
 function PooledWidget({ symbol, onData }: WidgetProps): ReactElement {
   const [price, setPrice] = useState<number>();
   const { status } = useEventSource(TICKER);
-  useSSEEvent(usePool().source<TickerEvents>(TICKER), 'tick', {
+  useSSEEvent(useSSEPool().source<TickerEvents>(TICKER), 'tick', {
     // Re-render on this symbol's ticks only: the selected slice never changes.
     select: () => null,
     onEvent: (tick) => {

@@ -1,4 +1,4 @@
-import { useEventSource, usePool, useSSEEvent } from '@ssekit/react';
+import { useEventSource, useSSEEvent, useSSEPool } from '@ssekit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactElement } from 'react';
 import { TICKER_SYMBOLS } from '../demo-server/demoStreams';
@@ -13,7 +13,7 @@ import { StatusPill } from '../ui/StatusPill';
  * history the connection kept, so it shows a price at once.
  */
 function SymbolRow({ symbol }: { readonly symbol: string }): ReactElement {
-  const ticker = usePool().source<TickerEvents>('/demo/ticker');
+  const ticker = useSSEPool().source<TickerEvents>('/demo/ticker');
   const ticks = useSSEEvent(ticker, 'tick', {
     buffer: 200,
     select: (s) => s.history,

@@ -3,9 +3,9 @@
  * Each framework's `*.test.ts` implements an {@link AdapterHarness} with real components and calls
  * {@link runContract}.
  */
-import { createPool, type Pool } from '@ssekit/core';
-import { createTestTransport, type TestTransport } from '@ssekit/core/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Pool } from '@ssekit/core';
+import { withTestPool } from '@ssekit/core/test-support';
+import { describe, expect, it, vi } from 'vitest';
 
 /** Consumers mounted by a harness, each reading one event type and the source status. */
 export interface ConsumerGroup {
@@ -42,40 +42,28 @@ const LINGER = 1000;
  */
 export function runContract(harness: AdapterHarness): void {
   describe(`${harness.name} binding contract`, () => {
-    let server: TestTransport;
-    let pool: Pool;
+    const env = withTestPool({ lingerMs: LINGER });
     const flush = async (): Promise<void> => {
       await vi.advanceTimersByTimeAsync(0);
       await harness.settle();
     };
 
-    beforeEach(() => {
-      vi.useFakeTimers();
-      server = createTestTransport();
-      pool = createPool({ transport: server.transport, lingerMs: LINGER });
-    });
-    afterEach(() => {
-      pool.dispose();
-      vi.useRealTimers();
-      vi.restoreAllMocks();
-    });
-
     it('opens one connection for many consumers of one URL', async () => {
-      const group = await harness.mount({ pool, url: URL_A, type: 'tick', count: 12 });
+      const group = await harness.mount({ pool: env.pool, url: URL_A, type: 'tick', count: 12 });
       await flush();
-      expect(server.connections).toHaveLength(1);
-      expect(pool.inspect().connections[0]?.subscribers.tick).toBeGreaterThanOrEqual(12);
+      expect(env.server.connections).toHaveLength(1);
+      expect(env.pool.inspect().connections[0]?.subscribers.tick).toBeGreaterThanOrEqual(12);
       await group.unmount();
     });
 
     it('shows every consumer the same data, parsed once', async () => {
-      const group = await harness.mount({ pool, url: URL_A, type: 'tick', count: 5 });
+      const group = await harness.mount({ pool: env.pool, url: URL_A, type: 'tick', count: 5 });
       await flush();
-      server.current?.open();
+      env.server.current?.open();
       await flush();
       expect(group.status()).toEqual(Array(5).fill('open'));
       const parse = vi.spyOn(JSON, 'parse');
-      server.current?.send({ price: 42 }, { type: 'tick', id: '1' });
+      env.server.current?.send({ price: 42 }, { type: 'tick', id: '1' });
       const calls = parse.mock.calls.length;
       parse.mockRestore();
       await flush();
@@ -85,49 +73,49 @@ export function runContract(harness: AdapterHarness): void {
     });
 
     it('stops updating after unmount and releases the connection after the linger delay', async () => {
-      const group = await harness.mount({ pool, url: URL_A, type: 'tick', count: 3 });
+      const group = await harness.mount({ pool: env.pool, url: URL_A, type: 'tick', count: 3 });
       await flush();
-      server.current?.open();
-      server.current?.send({ n: 1 }, { type: 'tick' });
+      env.server.current?.open();
+      env.server.current?.send({ n: 1 }, { type: 'tick' });
       await flush();
       await group.unmount();
       const rendersAfterUnmount = group.renders(0);
-      server.current?.send({ n: 2 }, { type: 'tick' });
+      env.server.current?.send({ n: 2 }, { type: 'tick' });
       await flush();
       expect(group.data()).not.toContainEqual({ n: 2 });
       expect(group.renders(0)).toBe(rendersAfterUnmount);
-      expect(pool.inspect().connections[0]?.refs ?? 0).toBe(0);
+      expect(env.pool.inspect().connections[0]?.refs ?? 0).toBe(0);
       // Grace period first: a consumer that comes back now would keep the same connection.
-      expect(server.connections[0]?.aborted).toBe(false);
+      expect(env.server.connections[0]?.aborted).toBe(false);
       await vi.advanceTimersByTimeAsync(LINGER);
-      expect(server.connections[0]?.aborted).toBe(true);
-      expect(pool.inspect().connections).toEqual([]);
+      expect(env.server.connections[0]?.aborted).toBe(true);
+      expect(env.pool.inspect().connections).toEqual([]);
     });
 
     it('re-keys when the URL changes', async () => {
-      const group = await harness.mount({ pool, url: URL_A, type: 'tick', count: 2 });
+      const group = await harness.mount({ pool: env.pool, url: URL_A, type: 'tick', count: 2 });
       await flush();
-      server.current?.open();
+      env.server.current?.open();
       await group.setUrl(URL_B);
       await flush();
-      expect(server.connections.map((c) => c.url)).toEqual([URL_A, URL_B]);
-      server.current?.open();
-      server.current?.send({ from: 'b' }, { type: 'tick' });
+      expect(env.server.connections.map((c) => c.url)).toEqual([URL_A, URL_B]);
+      env.server.current?.open();
+      env.server.current?.send({ from: 'b' }, { type: 'tick' });
       await flush();
       expect(group.data()).toEqual([{ from: 'b' }, { from: 'b' }]);
       await vi.advanceTimersByTimeAsync(LINGER);
-      expect(server.connections[0]?.aborted).toBe(true);
-      expect(server.connections[1]?.aborted).toBe(false);
+      expect(env.server.connections[0]?.aborted).toBe(true);
+      expect(env.server.connections[1]?.aborted).toBe(false);
       await group.unmount();
     });
 
     it('renders a burst of events once per consumer', async () => {
-      const group = await harness.mount({ pool, url: URL_A, type: 'tick', count: 3 });
+      const group = await harness.mount({ pool: env.pool, url: URL_A, type: 'tick', count: 3 });
       await flush();
-      server.current?.open();
+      env.server.current?.open();
       await flush();
       const before = group.renders(0);
-      for (let i = 1; i <= 50; i++) server.current?.send({ i }, { type: 'tick' });
+      for (let i = 1; i <= 50; i++) env.server.current?.send({ i }, { type: 'tick' });
       await flush();
       expect(group.data()[0]).toEqual({ i: 50 });
       if (before >= 0) expect(group.renders(0) - before).toBe(1);

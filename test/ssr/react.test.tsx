@@ -1,6 +1,6 @@
 import { createPool } from '@ssekit/core';
 import { createTestTransport } from '@ssekit/core/testing';
-import { SSEProvider, useEventSource, usePool, useSSEEvent } from '@ssekit/react';
+import { SSEProvider, useEventSource, useSSEEvent, useSSEPool } from '@ssekit/react';
 import type { ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 function Ticker(): ReactElement {
   const { status } = useEventSource('/api/ticker');
   const { data: tick, count } = useSSEEvent<{ price: number }>('/api/ticker', 'tick');
-  const ticker = usePool().source<{ tick: { price: number } }>('/api/ticker');
+  const ticker = useSSEPool().source<{ tick: { price: number } }>('/api/ticker');
   const price = useSSEEvent(ticker, 'tick', { select: (s) => s.data?.price ?? 'no price' });
   return <p>{`${status} ${tick?.price ?? 'no data'} ${count} ${price}`}</p>;
 }

@@ -11,6 +11,8 @@ const src = (pkg: string, file = 'index.ts'): string =>
  * defineConfig({ resolve: { alias: workspaceAliases } });
  */
 export const workspaceAliases: { find: RegExp; replacement: string }[] = [
+  // Tests only: the shared fake clock and test pool (not in the package's exports).
+  { find: /^@ssekit\/core\/test-support$/, replacement: src('core', 'test-support.ts') },
   { find: /^@ssekit\/core\/testing$/, replacement: src('core', 'testing.ts') },
   { find: /^@ssekit\/core\/fetch$/, replacement: src('core', 'fetch.ts') },
   { find: /^@ssekit\/core\/cross-tab$/, replacement: src('core', 'cross-tab.ts') },

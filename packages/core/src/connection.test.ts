@@ -2,28 +2,20 @@
  * The connection's retry policy, open timeout, finite streams and status notifications, driven by
  * the test transport and a fake clock: no real time passes.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPlatform } from './platform';
+import { describe, expect, it, vi } from 'vitest';
 import { createPool, type PoolOptions } from './pool';
 import { MAX_TIMER_MS } from './retry';
+import { controllablePlatform, testPool, withFakeClock } from './test-support';
 import { createTestTransport } from './testing';
 
 const URL_A = 'https://example.test/stream';
 
+/** The usual test pool without a linger delay; `random` picks where in the jitter range delays fall. */
 function setup(options: PoolOptions = {}, random = () => 1) {
-  const server = createTestTransport();
-  const platform = createPlatform({ isServer: false, random, isOnline: () => true });
-  const pool = createPool({ transport: server.transport, platform, lingerMs: 0, ...options });
-  return { server, pool };
+  return testPool({ platform: controllablePlatform({ random }).platform, lingerMs: 0, ...options });
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+withFakeClock();
 
 describe('backoff grows only after failed attempts', () => {
   it('keeps the base delay for a stream that delivers events between drops, and never gives up', async () => {
@@ -233,7 +225,7 @@ describe('status notifications', () => {
 describe('heartbeat announcement', () => {
   it('turns stale detection on at 3 × the announced interval', async () => {
     const server = createTestTransport();
-    const platform = createPlatform({ isServer: false, random: () => 1, isOnline: () => true });
+    const { platform } = controllablePlatform();
     let heartbeat: ((ms: number) => void) | undefined;
     const pool = createPool({
       platform,
@@ -254,7 +246,7 @@ describe('heartbeat announcement', () => {
 
   it("leaves the app's own staleAfterMs alone", async () => {
     const server = createTestTransport();
-    const platform = createPlatform({ isServer: false, random: () => 1, isOnline: () => true });
+    const { platform } = controllablePlatform();
     const pool = createPool({
       platform,
       staleAfterMs: 10_000,

@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPlatform } from './platform';
 import { crossTabKey, sourceTransport } from './source-transport';
-import { testPool } from './test-support';
+import { testPool, tick, withFakeClock } from './test-support';
 import type { Transport } from './transport';
 
 const URL_A = 'https://example.test/stream';
-const tick = () => vi.advanceTimersByTimeAsync(0);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+withFakeClock();
 
 describe('identity enters the key', () => {
   it('gives a new connection when crossTab.scope switches from alice to bob', async () => {

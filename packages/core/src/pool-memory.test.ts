@@ -1,13 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { poolInternals } from './pool';
-import { controllablePlatform, testPool } from './test-support';
+import { controllablePlatform, testPool, withFakeClock } from './test-support';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const empty = { connections: 0, handles: 0, recent: 0 };
 

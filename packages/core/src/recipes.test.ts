@@ -1,19 +1,16 @@
 /**
  * The README's recipes, run as written: they must keep working as the core changes.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPool } from './pool';
 import { isRetryable } from './retry';
-import { controllablePlatform } from './test-support';
+import { controllablePlatform, withFakeClock } from './test-support';
 
+// Load the fetch transport's chunk before the clock is faked (hooks run in the order they were added).
 beforeEach(async () => {
-  // Load the fetch transport's chunk before the clock is faked.
   await import('./fetch');
-  vi.useFakeTimers();
 });
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 // The stream stays open after its text, as a live feed does: the test counts requests.
 const stream = (text: string): Response =>

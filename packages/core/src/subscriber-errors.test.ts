@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testPool } from './test-support';
+import { describe, expect, it, vi } from 'vitest';
+import { testPool, tick, withFakeClock } from './test-support';
 
 const URL_A = 'https://example.test/stream';
-const tick = () => vi.advanceTimersByTimeAsync(0);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const boom = (): never => {
   throw new Error('subscriber bug');

@@ -1,35 +1,24 @@
 import { effect } from '@preact/signals-core';
-import { createPlatform, createPool, type Pool, type SourceSnapshot } from '@ssekit/core';
-import { createTestTransport, type TestTransport } from '@ssekit/core/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPlatform, createPool, type SourceSnapshot } from '@ssekit/core';
+import { withTestPool } from '@ssekit/core/test-support';
+import { describe, expect, it, vi } from 'vitest';
 import { eventSourceSignal } from './eventSourceSignal';
 import { sseEventSignal } from './sseEventSignal';
 
 const URL_A = 'https://example.test/a';
 
-let server: TestTransport;
-let pool: Pool;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  server = createTestTransport();
-  pool = createPool({ transport: server.transport, lingerMs: 1000 });
-});
-afterEach(() => {
-  pool.dispose();
-  vi.useRealTimers();
-});
+const env = withTestPool({ lingerMs: 1000 });
 
 describe('eventSourceSignal', () => {
   it('follows the status while watched: connecting, open, reconnecting', async () => {
-    const source = eventSourceSignal(URL_A, { pool });
+    const source = eventSourceSignal(URL_A, { pool: env.pool });
     const seen: SourceSnapshot['status'][] = [];
     const dispose = effect(() => {
       seen.push(source.value.status);
     });
-    server.current?.open();
+    env.server.current?.open();
     await vi.advanceTimersByTimeAsync(0);
-    server.current?.drop();
+    env.server.current?.drop();
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual(['connecting', 'open', 'reconnecting']);
     expect(source.value.retry.attempt).toBe(1);
@@ -38,16 +27,16 @@ describe('eventSourceSignal', () => {
 
   it('shares one connection with the event signals of the same URL', () => {
     const disposers = [
-      effect(() => void eventSourceSignal(URL_A, { pool }).value),
-      effect(() => void sseEventSignal(URL_A, 'tick', { pool }).value),
+      effect(() => void eventSourceSignal(URL_A, { pool: env.pool }).value),
+      effect(() => void sseEventSignal(URL_A, 'tick', { pool: env.pool }).value),
     ];
-    expect(server.connections).toHaveLength(1);
+    expect(env.server.connections).toHaveLength(1);
     for (const dispose of disposers) dispose();
   });
 
   it('opens nothing on a server, even when watched', () => {
     const serverPool = createPool({
-      transport: server.transport,
+      transport: env.server.transport,
       platform: createPlatform({ isServer: true }),
     });
     const source = eventSourceSignal(URL_A, { pool: serverPool });
@@ -57,7 +46,7 @@ describe('eventSourceSignal', () => {
       rendered = `${source.value.status} ${String(ticks.value.data)}`;
     });
     expect(rendered).toBe('idle undefined');
-    expect(server.connections).toHaveLength(0);
+    expect(env.server.connections).toHaveLength(0);
     dispose();
   });
 });

@@ -1,7 +1,7 @@
 'use client';
 import type { EventBindingOptions, Pool } from '@ssekit/core';
 import { createElement, type ReactElement, type ReactNode, useContext, useMemo } from 'react';
-import { SSEContext } from './usePool';
+import { SSEContext } from './useSSEPool';
 
 /**
  * Options every hook below a provider starts from; a hook's own options win. `parse` and `schema`

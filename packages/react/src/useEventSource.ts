@@ -8,8 +8,8 @@ import {
   type SourceTarget,
   sourceFor,
 } from '@ssekit/core';
-import { useRef, useSyncExternalStore } from 'react';
-import { type Lazy, recordOf, useBinding } from './usePool';
+import { useInsertionEffect, useRef, useSyncExternalStore } from 'react';
+import { type Kept, keptOf, useBinding } from './useSSEPool';
 
 /** What {@link useEventSource} returns: the source's snapshot, plus its two commands. */
 export interface UseEventSourceResult extends SourceSnapshot {
@@ -19,11 +19,12 @@ export interface UseEventSourceResult extends SourceSnapshot {
   close(): void;
 }
 
-/** What one component's hook remembers: the last result, and what it was made from. */
-interface Memo extends Record<string, unknown> {
-  result?: UseEventSourceResult;
-  snapshot?: SourceSnapshot;
-  handle?: SourceHandle<any>;
+/** What a component committed last: its result, what it was made from, and its kept options. */
+interface Committed {
+  result: UseEventSourceResult;
+  snapshot: SourceSnapshot;
+  handle: SourceHandle<any>;
+  kept: Kept | undefined;
 }
 
 // The server never subscribes: it renders the idle snapshot, and so does hydration.
@@ -43,19 +44,21 @@ export function useEventSource<Events extends EventMap = EventMap>(
   target: SourceTarget<Events>,
   options?: SourceBindingOptions,
 ): UseEventSourceResult {
-  // One record per component for everything it remembers (no useMemo: one hook fewer).
-  const record = useRef<Memo>(undefined) as Lazy<Memo>;
-  const [pool, merged] = useBinding(options, record);
+  // Written after commit only: a render React discards leaves nothing behind.
+  const ref = useRef<Committed>(undefined);
+  const last = ref.current;
+  const [pool, merged] = useBinding(options, last?.kept);
   // The pool returns the same handle for the same key, so an inline options object is free.
   const handle = sourceFor(pool, target, merged);
   // `listen` is stable per handle: React resubscribes only when the stream itself changes (re-key).
   const snapshot = useSyncExternalStore(handle.listen, handle.get, getServerSnapshot);
   // One result per snapshot and handle, so its identity changes only when they do.
-  const memo = recordOf(record);
-  if (memo.snapshot !== snapshot || memo.handle !== handle || !memo.result) {
-    memo.result = { ...snapshot, reconnect: handle.reconnect, close: handle.close };
-    memo.snapshot = snapshot;
-    memo.handle = handle;
-  }
-  return memo.result;
+  const result =
+    last?.snapshot === snapshot && last.handle === handle
+      ? last.result
+      : { ...snapshot, reconnect: handle.reconnect, close: handle.close };
+  useInsertionEffect(() => {
+    if (last?.result !== result) ref.current = { result, snapshot, handle, kept: keptOf(merged) };
+  });
+  return result;
 }

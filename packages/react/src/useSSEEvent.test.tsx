@@ -1,13 +1,20 @@
-import { createPool, type EventSnapshot, type NotifyMode, type Pool } from '@ssekit/core';
-import { createTestTransport, type TestTransport } from '@ssekit/core/testing';
+import type { EventSnapshot, NotifyMode } from '@ssekit/core';
+import { withTestPool } from '@ssekit/core/test-support';
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { type ReactElement, type ReactNode, StrictMode } from 'react';
+import {
+  type ReactElement,
+  type ReactNode,
+  StrictMode,
+  Suspense,
+  startTransition,
+  use,
+} from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { SSEProvider } from './SSEProvider';
 import { useEventSource } from './useEventSource';
-import { usePool } from './usePool';
 import { useSSEEvent } from './useSSEEvent';
+import { useSSEPool } from './useSSEPool';
 
 const URL_A = 'https://example.test/a';
 const URL_B = 'https://example.test/b';
@@ -17,32 +24,27 @@ type Tick = { price: number; volume: number };
 // Module scope: `parse` is part of what identifies a reading, so it must keep its identity.
 const parseTick = (text: string): Tick => JSON.parse(text);
 
-let server: TestTransport;
-let pool: Pool;
+const env = withTestPool({ lingerMs: LINGER_MS });
 /** Renders per component id: what "renders once" assertions count. */
 const renders = new Map<string, number>();
 const rendered = (id: string): void => void renders.set(id, (renders.get(id) ?? 0) + 1);
 const rendersOf = (id: string): number => renders.get(id) ?? 0;
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  server = createTestTransport();
-  pool = createPool({ transport: server.transport, lingerMs: LINGER_MS });
   renders.clear();
 });
 afterEach(() => {
   cleanup();
-  pool.dispose();
-  vi.useRealTimers();
 });
 
 /** Lets queued notifications (microtasks), frames and timers due within `ms` run, inside act. */
 const flush = (ms = 0) => act(() => vi.advanceTimersByTimeAsync(ms));
 
-const send = (data: unknown, id?: string): void => server.current!.send(data, { type: 'tick', id });
+const send = (data: unknown, id?: string): void =>
+  env.server.current!.send(data, { type: 'tick', id });
 
 const withPool = (children: ReactNode): ReactElement => (
-  <SSEProvider pool={pool}>{children}</SSEProvider>
+  <SSEProvider pool={env.pool}>{children}</SSEProvider>
 );
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `p${i}`);
@@ -63,7 +65,7 @@ function Price({ id, url = URL_A, enabled, notify }: PriceProps): ReactElement {
 
 function PriceSlice(): ReactElement {
   // A typed handle: `select` infers its slice from the event map.
-  const ticker = usePool().source<{ tick: Tick }>(URL_A);
+  const ticker = useSSEPool().source<{ tick: Tick }>(URL_A);
   const price = useSSEEvent(ticker, 'tick', { select: (s) => s.data?.price });
   rendered('price');
   return <p data-testid="price">{price}</p>;
@@ -99,28 +101,28 @@ describe('useSSEEvent', () => {
     const view = render(
       <StrictMode>{withPool(ids(30).map((id) => <Price key={id} id={id} />))}</StrictMode>,
     );
-    expect(server.connections).toHaveLength(1);
+    expect(env.server.connections).toHaveLength(1);
 
-    server.current!.open();
+    env.server.current!.open();
     send({ price: 7, volume: 1 });
     await flush();
     for (const id of ids(30)) expect(screen.getByTestId(id).textContent).toBe('open:7');
 
     // Well past the linger delay: StrictMode's unmount/remount must not have scheduled a close.
     await flush(LINGER_MS * 5);
-    expect(server.connections).toHaveLength(1);
-    expect(server.connections[0]!.aborted).toBe(false);
+    expect(env.server.connections).toHaveLength(1);
+    expect(env.server.connections[0]!.aborted).toBe(false);
 
     view.unmount();
     await flush(LINGER_MS - 1);
-    expect(server.connections[0]!.aborted).toBe(false);
+    expect(env.server.connections[0]!.aborted).toBe(false);
     await flush(1);
-    expect(server.connections[0]!.aborted).toBe(true);
+    expect(env.server.connections[0]!.aborted).toBe(true);
   });
 
   it('renders each component once for a burst of 50 events in one task', async () => {
     render(withPool(ids(3).map((id) => <Price key={id} id={id} />)));
-    server.current!.open();
+    env.server.current!.open();
     await flush();
     const before = ids(3).map(rendersOf);
 
@@ -133,7 +135,7 @@ describe('useSSEEvent', () => {
 
   it("with notify: 'frame', renders at most once per animation frame", async () => {
     render(withPool(<Price id="p" notify="frame" />));
-    server.current!.open();
+    env.server.current!.open();
     await flush(16);
     const before = rendersOf('p');
 
@@ -152,7 +154,7 @@ describe('useSSEEvent', () => {
 
   it('does not render components whose selected slice did not change', async () => {
     render(withPool([<PriceSlice key="p" />, <VolumeSlice key="v" />, <VolumeObject key="o" />]));
-    server.current!.open();
+    env.server.current!.open();
     send({ price: 1, volume: 10 });
     await flush();
     const before = {
@@ -182,12 +184,12 @@ describe('useSSEEvent', () => {
   it('connects nothing with enabled: false, and connects once enabled', async () => {
     const view = render(withPool(<Price id="p" enabled={false} />));
     await flush(LINGER_MS * 2);
-    expect(server.connections).toHaveLength(0);
+    expect(env.server.connections).toHaveLength(0);
     expect(screen.getByTestId('p').textContent).toBe('idle:-');
 
     view.rerender(withPool(<Price id="p" enabled />));
-    expect(server.connections).toHaveLength(1);
-    server.current!.open();
+    expect(env.server.connections).toHaveLength(1);
+    env.server.current!.open();
     send({ price: 5, volume: 0 });
     await flush();
     expect(screen.getByTestId('p').textContent).toBe('open:5');
@@ -195,15 +197,15 @@ describe('useSSEEvent', () => {
 
   it('re-keys when the URL changes: opens the new stream, closes the old after the linger', async () => {
     const view = render(withPool(<Price id="p" url={URL_A} />));
-    const a = server.connections[0]!;
+    const a = env.server.connections[0]!;
     a.open();
     a.send({ price: 1 }, { type: 'tick' });
     await flush();
     expect(screen.getByTestId('p').textContent).toBe('open:1');
 
     view.rerender(withPool(<Price id="p" url={URL_B} />));
-    expect(server.connections).toHaveLength(2);
-    const b = server.connections[1]!;
+    expect(env.server.connections).toHaveLength(2);
+    const b = env.server.connections[1]!;
     expect(b.url).toBe(URL_B);
     expect(screen.getByTestId('p').textContent).toBe('connecting:-');
 
@@ -218,10 +220,10 @@ describe('useSSEEvent', () => {
   });
 
   it('calls onEvent for every event of a burst, with the latest callback, subscribing once', async () => {
-    const on = vi.spyOn(pool.source(URL_A).event('tick'), 'on');
+    const on = vi.spyOn(env.pool.source(URL_A).event('tick'), 'on');
     const seen: string[] = [];
     const view = render(withPool(<Log label="a" seen={seen} />));
-    server.current!.open();
+    env.server.current!.open();
     await flush();
     const before = rendersOf('log');
 
@@ -263,16 +265,16 @@ describe('onEvent', () => {
   it('starts and stops calling onEvent as it comes and goes, keeping the stream and the data', async () => {
     const seen: number[] = [];
     const view = render(withPool(<Toggle listening={false} seen={seen} />));
-    server.current!.open();
+    env.server.current!.open();
     send({ price: 1 });
     await flush();
     expect(screen.getByTestId('toggle').textContent).toBe('1:1');
-    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
+    expect(env.pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
 
     view.rerender(withPool(<Toggle listening seen={seen} />));
     await flush();
     // The listener and the handler: two subscriptions on the same reading.
-    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 2 });
+    expect(env.pool.inspect().connections[0]?.subscribers).toEqual({ tick: 2 });
     send({ price: 2 });
     await flush();
     expect(seen).toEqual([2]);
@@ -280,26 +282,26 @@ describe('onEvent', () => {
 
     view.rerender(withPool(<Toggle listening={false} seen={seen} />));
     await flush();
-    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
+    expect(env.pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
     send({ price: 3 });
     await flush();
     expect(seen).toEqual([2]);
     expect(screen.getByTestId('toggle').textContent).toBe('3:3');
-    expect(server.connections).toHaveLength(1);
-    expect(server.connections[0]!.aborted).toBe(false);
+    expect(env.server.connections).toHaveLength(1);
+    expect(env.server.connections[0]!.aborted).toBe(false);
 
     view.unmount();
-    expect(pool.inspect().connections[0]?.refs).toBe(0);
+    expect(env.pool.inspect().connections[0]?.refs).toBe(0);
   });
 
   it('stops calling onEvent on unmount, and follows the handle when the URL changes', async () => {
     const seen: string[] = [];
     const view = render(withPool(<Urls url={URL_A} seen={seen} />));
-    const a = server.connections[0]!;
+    const a = env.server.connections[0]!;
     a.open();
     a.send({ price: 1 }, { type: 'tick' });
     view.rerender(withPool(<Urls url={URL_B} seen={seen} />));
-    const b = server.connections[1]!;
+    const b = env.server.connections[1]!;
     b.open();
     a.send({ price: 2 }, { type: 'tick' });
     b.send({ price: 3 }, { type: 'tick' });
@@ -309,7 +311,7 @@ describe('onEvent', () => {
     b.send({ price: 4 }, { type: 'tick' });
     await flush();
     expect(seen).toEqual([`${URL_A}:1`, `${URL_B}:3`]);
-    expect(pool.inspect().connections.every((c) => c.refs === 0)).toBe(true);
+    expect(env.pool.inspect().connections.every((c) => c.refs === 0)).toBe(true);
   });
 });
 
@@ -317,7 +319,7 @@ describe('select', () => {
   it('follows a new select function, and the server snapshot is the empty one', async () => {
     const view = render(withPool(<Pick field="price" />));
     expect(screen.getByTestId('pick').textContent).toBe('-');
-    server.current!.open();
+    env.server.current!.open();
     send({ price: 4, volume: 9 });
     await flush();
     expect(screen.getByTestId('pick').textContent).toBe('4');
@@ -341,21 +343,21 @@ describe('inline functions', () => {
   it('keeps one stream and one reading when parse, schema and headers are inline', async () => {
     inlineRenders = 0;
     const view = render(
-      <SSEProvider pool={pool}>
+      <SSEProvider pool={env.pool}>
         <InlineOptions />
       </SSEProvider>,
     );
     await act(() => vi.advanceTimersByTimeAsync(0));
-    expect(server.connections).toHaveLength(1);
+    expect(env.server.connections).toHaveLength(1);
     act(() => {
-      server.current?.open();
-      server.current?.send('abc', { type: 'tick' });
+      env.server.current?.open();
+      env.server.current?.send('abc', { type: 'tick' });
     });
     await act(() => vi.advanceTimersByTimeAsync(0));
     expect(view.container.textContent).toBe('ABC');
     expect(inlineRenders).toBeLessThan(6);
-    expect(pool.inspect().connections).toHaveLength(1);
-    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
+    expect(env.pool.inspect().connections).toHaveLength(1);
+    expect(env.pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
     view.unmount();
   });
 });
@@ -376,17 +378,63 @@ describe('identity', () => {
     const view = render(withPool(<Feed user="alice" />));
     await flush();
     act(() => {
-      server.current?.open();
-      server.current?.send('for alice', { type: 'tick' });
+      env.server.current?.open();
+      env.server.current?.send('for alice', { type: 'tick' });
     });
     await flush();
     expect(screen.getByTestId('feed').textContent).toBe('for alice');
     view.rerender(withPool(<Feed user="bob" />));
     await flush();
-    expect(server.connections).toHaveLength(2);
-    act(() => server.connections[0]?.send('alice again', { type: 'tick' }));
+    expect(env.server.connections).toHaveLength(2);
+    act(() => env.server.connections[0]?.send('alice again', { type: 'tick' }));
     await flush();
     expect(screen.getByTestId('feed').textContent).toBe('-');
     view.unmount();
+  });
+});
+
+const never = new Promise<never>(() => {});
+
+function Suspending({
+  label,
+  seen,
+  suspend,
+}: {
+  label: string;
+  seen: string[];
+  suspend?: boolean;
+}): ReactElement {
+  useSSEEvent<Tick>(URL_A, 'tick', { onEvent: (tick) => seen.push(`${label}${tick.price}`) });
+  if (suspend) use(never);
+  return <p />;
+}
+
+describe('a render React discards', () => {
+  it('never reaches the live subscription: events go to the committed onEvent', async () => {
+    const seen: string[] = [];
+    const view = render(
+      withPool(
+        <Suspense fallback={null}>
+          <Suspending label="a" seen={seen} />
+        </Suspense>,
+      ),
+    );
+    env.server.current!.open();
+    await flush();
+    // A transition that suspends: React throws this render away and keeps the committed one.
+    act(() =>
+      startTransition(() =>
+        view.rerender(
+          withPool(
+            <Suspense fallback={null}>
+              <Suspending label="b" seen={seen} suspend />
+            </Suspense>,
+          ),
+        ),
+      ),
+    );
+    send({ price: 1 });
+    await flush();
+    expect(seen).toEqual(['a1']);
   });
 });

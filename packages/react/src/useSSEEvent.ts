@@ -9,8 +9,9 @@ import type {
   SourceTarget,
 } from '@ssekit/core';
 import { EMPTY_EVENT, eventFor } from '@ssekit/core';
-import { useRef, useSyncExternalStore } from 'react';
-import { type Lazy, recordOf, useBinding } from './usePool';
+import { useInsertionEffect, useRef, useSyncExternalStore } from 'react';
+import { type Committed, selector, withOnEvent } from './committed';
+import { keptOf, useBinding } from './useSSEPool';
 
 /** Options of {@link useSSEEvent}: how to read and connect, plus `select`, `isEqual`, `onEvent`. */
 export interface UseSSEEventOptions<T, R = EventSnapshot<T>> extends EventBindingOptions<any> {
@@ -22,67 +23,12 @@ export interface UseSSEEventOptions<T, R = EventSnapshot<T>> extends EventBindin
   onEvent?: (data: T, event: ReceivedEvent) => void;
 }
 
-type Subscribe = (onChange: () => void) => () => void;
-
-/**
- * What one component's hook remembers between renders. Fields are set only when an option needs
- * them: an idle widget without `select` or `onEvent` keeps nothing here.
- */
-interface Memo<R> extends Record<string, unknown> {
-  onEvent?: (data: any, event: ReceivedEvent) => void;
-  selection?: { snapshot: unknown; select: unknown; value: R };
-  /** The subscribe function used while `onEvent` is set, and the handle it subscribes to. */
-  subscribe?: Subscribe;
-  subscribed?: EventHandle<unknown>;
-}
-
 // Mapped, so `O` infers property by property even beside inline `select`/`onEvent` arrows.
 type Inferred<O> = { [P in keyof O]: O[P] };
 
 // Without `select` the server (and hydration) renders the empty snapshot: one function for all.
 const getEmptyEvent = (): EventSnapshot<never> => EMPTY_EVENT;
-
-/**
- * The subscribe function for useSyncExternalStore. Without `onEvent` it is the handle's own
- * `listen`: stable per handle and never calls at once, so a component allocates nothing for it.
- * With `onEvent`, one function per component and handle also registers the handler (which calls
- * the latest `memo.onEvent`, so an inline arrow does not resubscribe on every render); React
- * resubscribes only when the handle changes or `onEvent` comes or goes.
- */
-function subscribeFor(handle: EventHandle<unknown>, memo: Memo<unknown> | undefined): Subscribe {
-  if (!memo?.onEvent) return handle.listen;
-  if (memo.subscribed !== handle || !memo.subscribe) {
-    memo.subscribed = handle;
-    memo.subscribe = (onChange) => {
-      const stopOn = handle.on((data, event) => memo.onEvent?.(data, event));
-      const stop = handle.listen(onChange);
-      return () => {
-        stop();
-        stopOn();
-      };
-    };
-  }
-  return memo.subscribe;
-}
-
-/**
- * Reads a slice through `select`, memoised so useSyncExternalStore sees one value until the
- * slice really changes (by `isEqual`). Outside the hook, so its closure holds only what it reads.
- */
-function picker<S, R>(
-  memo: Memo<R>,
-  select: (snapshot: S) => R,
-  isEqual: (a: R, b: R) => boolean,
-): (snapshot: S) => R {
-  return (snapshot) => {
-    const last = memo.selection;
-    if (last?.snapshot === snapshot && last.select === select) return last.value;
-    const next = select(snapshot);
-    const value = last && isEqual(last.value, next) ? last.value : next;
-    memo.selection = { snapshot, select, value };
-    return value;
-  };
-}
+const nothing = (): void => {};
 
 /**
  * The latest value of one event type of a shared stream (or, with `select`, a slice of it).
@@ -101,23 +47,27 @@ export function useSSEEvent<
   type: K,
   options: Inferred<O> & UseSSEEventOptions<EventData<T, Events, K, O>, R> = {} as never,
 ): R {
-  type Snapshot = EventSnapshot<EventData<T, Events, K, O>>;
   const { select, isEqual = Object.is, onEvent, ...read } = options;
-  // One record per component for everything it remembers, made only when an option needs it:
-  // a plain widget pays for one ref and nothing more.
-  const record = useRef<Memo<R>>(undefined) as Lazy<Memo<R>>;
-  const [pool, merged] = useBinding(read, record);
+  // Only what was committed is read back: see `Committed`.
+  const ref = useRef<Committed>(undefined);
+  const last = ref.current;
+  const [pool, merged] = useBinding(read, last?.kept);
   // Event handles are cached by type and reading options, so inline options keep the same handle.
-  const handle = eventFor<EventData<T, Events, K, O>>(pool, target, type, merged);
-  // The latest callback, read when an event arrives. Not written while there is none to forget.
-  if (onEvent || record.current?.onEvent) recordOf(record).onEvent = onEvent;
-  const subscribe = subscribeFor(handle as EventHandle<unknown>, record.current);
-  const pick = select && picker<Snapshot, R>(recordOf(record), select, isEqual);
-  // Without `select`, `get` is stable per handle and returns the core's cached snapshot: the
-  // store needs no function of its own.
+  const handle = eventFor(pool, target, type, merged) as EventHandle<unknown>;
+  // Without `onEvent`, the handle's own `listen`: stable per handle, nothing allocated.
+  const reuse = onEvent && last?.onEvent && last.handle === handle;
+  const subscribe = !onEvent ? handle.listen : reuse ? last.subscribe : withOnEvent(handle, ref);
+  const pick = select && { ...last?.pick };
+  const get = pick && select && selector(pick, select, isEqual);
+  const kept = keptOf(merged);
+  // A plain widget commits nothing and keeps no closure for it.
+  const commit = (): void => {
+    ref.current = { kept, onEvent, handle, subscribe, pick };
+  };
+  useInsertionEffect(kept || onEvent || pick || last ? commit : nothing);
   return useSyncExternalStore(
     subscribe,
-    pick ? () => pick(handle.get()) : (handle.get as () => R),
-    pick ? () => pick(EMPTY_EVENT) : (getEmptyEvent as () => R),
+    get ? () => get(handle.get()) : (handle.get as () => R),
+    get ? () => get(EMPTY_EVENT) : (getEmptyEvent as () => R),
   );
 }

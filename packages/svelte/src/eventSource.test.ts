@@ -1,64 +1,53 @@
-import { createPool, getDefaultPool, type Pool, type SourceSnapshot } from '@ssekit/core';
-import { createTestTransport, type TestTransport } from '@ssekit/core/testing';
+import { getDefaultPool, type SourceSnapshot } from '@ssekit/core';
+import { withTestPool } from '@ssekit/core/test-support';
 import { get } from 'svelte/store';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getSSEPool } from './context.js';
 import { eventSource } from './eventSource.js';
 
 const URL_A = 'https://example.test/a';
 const LINGER = 1000;
 
-let server: TestTransport;
-let pool: Pool;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  server = createTestTransport();
-  pool = createPool({ transport: server.transport, lingerMs: LINGER });
-});
-afterEach(() => {
-  pool.dispose();
-  vi.useRealTimers();
-});
+const env = withTestPool({ lingerMs: LINGER });
 
 describe('eventSource store', () => {
   it('calls a subscriber at once, then on every status change', async () => {
     const seen: SourceSnapshot['status'][] = [];
-    const stop = eventSource(URL_A, { pool }).subscribe((s) => seen.push(s.status));
+    const stop = eventSource(URL_A, { pool: env.pool }).subscribe((s) => seen.push(s.status));
     expect(seen).toEqual(['connecting']);
-    server.current?.open();
+    env.server.current?.open();
     await vi.advanceTimersByTimeAsync(0);
-    server.current?.drop();
+    env.server.current?.drop();
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual(['connecting', 'open', 'reconnecting']);
     stop();
   });
 
   it('shares one connection between stores and closes it after the last one leaves', async () => {
-    const stops = [1, 2, 3].map(() => eventSource(URL_A, { pool }).subscribe(() => {}));
-    expect(server.connections).toHaveLength(1);
+    const stops = [1, 2, 3].map(() => eventSource(URL_A, { pool: env.pool }).subscribe(() => {}));
+    expect(env.server.connections).toHaveLength(1);
     for (const stop of stops) stop();
     await vi.advanceTimersByTimeAsync(LINGER - 1);
-    expect(server.connections[0]?.aborted).toBe(false);
+    expect(env.server.connections[0]?.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(server.connections[0]?.aborted).toBe(true);
+    expect(env.server.connections[0]?.aborted).toBe(true);
   });
 
   it('connects nothing while disabled', () => {
-    const source = eventSource(URL_A, { pool, enabled: false });
+    const source = eventSource(URL_A, { pool: env.pool, enabled: false });
     expect(get(source).status).toBe('idle');
     expect(source.current.status).toBe('idle');
-    expect(server.connections).toHaveLength(0);
+    expect(env.server.connections).toHaveLength(0);
   });
 
   it('closes and reconnects the shared stream', async () => {
-    const source = eventSource(URL_A, { pool });
+    const source = eventSource(URL_A, { pool: env.pool });
     const stop = source.subscribe(() => {});
-    server.current?.open();
+    env.server.current?.open();
     source.close();
     expect(source.current.status).toBe('closed');
     source.reconnect();
-    expect(server.connections).toHaveLength(2);
+    expect(env.server.connections).toHaveLength(2);
     stop();
   });
 

@@ -1,24 +1,16 @@
-import { createPool, getDefaultPool, type Pool } from '@ssekit/core';
-import { createTestTransport, type TestTransport } from '@ssekit/core/testing';
+import { getDefaultPool, type Pool } from '@ssekit/core';
+import { withTestPool } from '@ssekit/core/test-support';
 import { cleanup, render } from '@testing-library/vue';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, effectScope, h } from 'vue';
 import { createSSEPlugin } from './plugin';
 import { provideSSEPool, useSSEPool } from './provideSSEPool';
 import { useSSEEvent } from './useSSEEvent';
 
-let server: TestTransport;
-let pool: Pool;
+const env = withTestPool();
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  server = createTestTransport();
-  pool = createPool({ transport: server.transport });
-});
 afterEach(() => {
   cleanup();
-  pool.dispose();
-  vi.useRealTimers();
 });
 
 /** Records the pool each consumer resolved, and subscribes through it. */
@@ -38,24 +30,24 @@ describe('which pool the composables use', () => {
     const Child = consumers(seen);
     const Parent = defineComponent({
       setup() {
-        provideSSEPool(pool);
+        provideSSEPool(env.pool);
         return () => [h(Child), h(Child)];
       },
     });
     render(Parent);
     await vi.advanceTimersByTimeAsync(0);
-    expect(seen).toEqual([pool, pool]);
-    expect(server.connections).toHaveLength(1);
+    expect(seen).toEqual([env.pool, env.pool]);
+    expect(env.server.connections).toHaveLength(1);
   });
 
   it('uses the pool the app plugin provides, and exposes it', async () => {
     const seen: Pool[] = [];
-    const plugin = createSSEPlugin(pool);
+    const plugin = createSSEPlugin(env.pool);
     render(consumers(seen), { global: { plugins: [plugin] } });
     await vi.advanceTimersByTimeAsync(0);
-    expect(plugin.pool).toBe(pool);
-    expect(seen).toEqual([pool]);
-    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
+    expect(plugin.pool).toBe(env.pool);
+    expect(seen).toEqual([env.pool]);
+    expect(env.pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
   });
 
   it('falls back to the default pool without a provider, even outside setup()', () => {

@@ -1,7 +1,6 @@
-import { createPool, type Pool } from '@ssekit/core';
-import { createTestTransport, type TestTransport } from '@ssekit/core/testing';
+import { withTestPool } from '@ssekit/core/test-support';
 import { cleanup, render, screen } from '@testing-library/vue';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, effectScope, nextTick, ref } from 'vue';
 import { z } from 'zod';
 import { createSSEPlugin } from './plugin';
@@ -11,8 +10,7 @@ const URL_A = 'https://example.test/a';
 const URL_B = 'https://example.test/b';
 const LINGER = 1000;
 
-let server: TestTransport;
-let pool: Pool;
+const env = withTestPool({ lingerMs: LINGER });
 
 /** Delivers pending notifications, then lets Vue re-render. */
 const flush = async (): Promise<void> => {
@@ -20,15 +18,8 @@ const flush = async (): Promise<void> => {
   await nextTick();
 };
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  server = createTestTransport();
-  pool = createPool({ transport: server.transport, lingerMs: LINGER });
-});
 afterEach(() => {
   cleanup();
-  pool.dispose();
-  vi.useRealTimers();
 });
 
 const Price = defineComponent({
@@ -44,14 +35,14 @@ const Price = defineComponent({
 
 describe('useSSEEvent in a component', () => {
   it('renders the latest event and keeps it when a later one fails its schema', async () => {
-    render(Price, { props: { url: URL_A }, global: { plugins: [createSSEPlugin(pool)] } });
+    render(Price, { props: { url: URL_A }, global: { plugins: [createSSEPlugin(env.pool)] } });
     expect(screen.getByText('waiting')).toBeTruthy();
     await flush();
-    server.current?.open();
-    server.current?.send({ price: 10 }, { type: 'tick' });
+    env.server.current?.open();
+    env.server.current?.send({ price: 10 }, { type: 'tick' });
     await flush();
     expect(screen.getByText('10')).toBeTruthy();
-    server.current?.send({ price: 'oops' }, { type: 'tick' });
+    env.server.current?.send({ price: 'oops' }, { type: 'tick' });
     await flush();
     expect(screen.getByText('10 / validation')).toBeTruthy();
   });
@@ -59,29 +50,29 @@ describe('useSSEEvent in a component', () => {
   it('re-keys when a prop changes, and releases the old stream after the linger delay', async () => {
     const view = render(Price, {
       props: { url: URL_A },
-      global: { plugins: [createSSEPlugin(pool)] },
+      global: { plugins: [createSSEPlugin(env.pool)] },
     });
     await flush();
     await view.rerender({ url: URL_B });
     await flush();
-    expect(server.connections.map((c) => c.url)).toEqual([URL_A, URL_B]);
-    server.current?.open();
-    server.current?.send({ price: 2 }, { type: 'tick' });
+    expect(env.server.connections.map((c) => c.url)).toEqual([URL_A, URL_B]);
+    env.server.current?.open();
+    env.server.current?.send({ price: 2 }, { type: 'tick' });
     await flush();
     expect(screen.getByText('2')).toBeTruthy();
     await vi.advanceTimersByTimeAsync(LINGER);
-    expect(server.connections.map((c) => c.aborted)).toEqual([true, false]);
+    expect(env.server.connections.map((c) => c.aborted)).toEqual([true, false]);
   });
 
   it('unsubscribes on unmount', async () => {
     const view = render(Price, {
       props: { url: URL_A },
-      global: { plugins: [createSSEPlugin(pool)] },
+      global: { plugins: [createSSEPlugin(env.pool)] },
     });
     await flush();
-    expect(pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
+    expect(env.pool.inspect().connections[0]?.subscribers).toEqual({ tick: 1 });
     view.unmount();
-    expect(pool.inspect().connections[0]?.refs).toBe(0);
+    expect(env.pool.inspect().connections[0]?.refs).toBe(0);
   });
 });
 
@@ -91,21 +82,21 @@ describe('useSSEEvent options', () => {
     const scope = effectScope();
     // A handle carries its pool, so no component (and no plugin) is needed here.
     const { data } = scope.run(() =>
-      useSSEEvent<{ n: number }>(pool.source(URL_A), 'tick', { enabled }),
+      useSSEEvent<{ n: number }>(env.pool.source(URL_A), 'tick', { enabled }),
     )!;
     await flush();
-    expect(server.connections).toHaveLength(0);
+    expect(env.server.connections).toHaveLength(0);
     enabled.value = true;
     await flush();
-    expect(server.connections).toHaveLength(1);
-    server.current?.open();
-    server.current?.send({ n: 1 }, { type: 'tick' });
+    expect(env.server.connections).toHaveLength(1);
+    env.server.current?.open();
+    env.server.current?.send({ n: 1 }, { type: 'tick' });
     await flush();
     expect(data.value).toEqual({ n: 1 });
     enabled.value = false;
     await flush();
     expect(data.value).toBeUndefined();
-    expect(pool.inspect().connections[0]?.refs).toBe(0);
+    expect(env.pool.inspect().connections[0]?.refs).toBe(0);
     scope.stop();
   });
 
@@ -123,11 +114,11 @@ describe('useSSEEvent options', () => {
         };
       },
     });
-    render(Counter, { global: { plugins: [createSSEPlugin(pool)] } });
+    render(Counter, { global: { plugins: [createSSEPlugin(env.pool)] } });
     await flush();
-    server.current?.open();
+    env.server.current?.open();
     renders.mockClear();
-    for (let n = 1; n <= 5; n++) server.current?.send({ n }, { type: 'tick' });
+    for (let n = 1; n <= 5; n++) env.server.current?.send({ n }, { type: 'tick' });
     await flush();
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(renders).toHaveBeenCalledTimes(1);
@@ -137,30 +128,30 @@ describe('useSSEEvent options', () => {
   it('keeps `history` when `buffer` is set, and reads text with parse: "text"', async () => {
     const scope = effectScope();
     const { history, raw, count } = scope.run(() =>
-      useSSEEvent(pool.source(URL_A), 'line', { parse: 'text', buffer: 2 }),
+      useSSEEvent(env.pool.source(URL_A), 'line', { parse: 'text', buffer: 2 }),
     )!;
     await flush();
-    server.current?.open();
-    for (const line of ['a', 'b', 'c']) server.current?.send(line, { type: 'line' });
+    env.server.current?.open();
+    for (const line of ['a', 'b', 'c']) env.server.current?.send(line, { type: 'line' });
     await flush();
     expect(history.value).toEqual(['b', 'c']);
     expect(raw.value).toBe('c');
     expect(count.value).toBe(3);
     scope.stop();
-    expect(pool.inspect().connections[0]?.refs).toBe(0);
+    expect(env.pool.inspect().connections[0]?.refs).toBe(0);
   });
 
   it('starts from the latest event when it joins a stream that is already live', async () => {
     const first = effectScope();
-    first.run(() => useSSEEvent(pool.source(URL_A), 'tick'));
+    first.run(() => useSSEEvent(env.pool.source(URL_A), 'tick'));
     await flush();
-    server.current?.open();
-    server.current?.send({ n: 7 }, { type: 'tick' });
+    env.server.current?.open();
+    env.server.current?.send({ n: 7 }, { type: 'tick' });
     await flush();
     const late = effectScope();
-    const { data } = late.run(() => useSSEEvent(pool.source(URL_A), 'tick'))!;
+    const { data } = late.run(() => useSSEEvent(env.pool.source(URL_A), 'tick'))!;
     expect(data.value).toEqual({ n: 7 });
-    expect(server.connections).toHaveLength(1);
+    expect(env.server.connections).toHaveLength(1);
     first.stop();
     late.stop();
   });

@@ -22,60 +22,66 @@ export const SSEContext = createContext<SSEContextValue>({ pool: undefined, opti
  * The pool the hooks below use: the nearest {@link SSEProvider}'s, else the default pool.
  *
  * @example
- * const pool = usePool();
+ * const pool = useSSEPool();
  * const ticker = pool.source<{ tick: Tick }>('/api/ticker'); // a typed handle for useSSEEvent
  */
-export function usePool(): Pool {
+export function useSSEPool(): Pool {
   return useContext(SSEContext).pool ?? getDefaultPool();
 }
 
 /**
+ * The name `useSSEPool` had in 0.1; it stays until 1.0 so apps that follow the 0.1 README keep
+ * building.
+ *
+ * @deprecated Use {@link useSSEPool}: the pool getter has the same name in React and Vue.
+ * @example
+ * const pool = usePool(); // → useSSEPool()
+ */
+export const usePool: () => Pool = useSSEPool;
+
+/**
  * The pool and options a hook binds with: its own options over the provider's defaults. An option
  * passed as `undefined` (an optional prop passed through) keeps the default. Function and schema
- * options are read on mount (remount with a `key` to change them): `record` is the hook's own
- * per-component ref, whose object is made only when there is a first one to keep. Internal.
+ * options enter the pool's keys by identity, so an inline arrow would be a new stream (or reading)
+ * on every render: `kept` holds the ones this component committed first (see {@link keptOf}),
+ * and they stand for later ones (remount with a `key` to change them). Reads only. Internal.
  *
  * @example
- * const record = useRef<Record<string, unknown>>(undefined);
- * const [pool, merged] = useBinding(options, record);
+ * const [pool, merged] = useBinding(options, ref.current?.kept);
  */
 export function useBinding<O extends object>(
   options: O | undefined,
-  record: Lazy<Record<string, unknown>>,
+  kept: Kept | undefined,
 ): [Pool, SSEDefaults & O] {
   const context = useContext(SSEContext);
-  const merged: Record<string, unknown> = { ...context.options };
+  const merged: Kept = { ...context.options };
   for (const key in options) if (options[key] !== undefined) merged[key] = options[key];
-  // Functions and schemas enter the pool's keys by identity, so an inline arrow would be a new
-  // stream (or reading) on every render, and a render loop. Keep the first ones this component got.
-  for (const key of BY_IDENTITY) {
-    const value = merged[key];
-    if (typeof value === 'function' || (key === 'schema' && value)) {
-      const memo = recordOf(record);
-      memo[key] ??= value;
-      merged[key] = memo[key];
-    }
-  }
+  if (kept) for (const key in kept) if (byIdentity(key, merged[key])) merged[key] = kept[key];
   return [context.pool ?? getDefaultPool(), merged as SSEDefaults & O];
 }
 
-/**
- * A hook's per-component record, made on first use: most widgets pass no function options and
- * no `select` or `onEvent`, and then keep no object beyond the ref (about 90 bytes each).
- */
-export interface Lazy<T> {
-  current: T | undefined;
-}
+/** Function and schema options a component committed, by name. */
+export type Kept = Record<string, unknown>;
 
 /**
- * The record behind `ref`, made on first use. Internal.
+ * What a hook keeps after a commit from the options it bound with: its function and schema
+ * options, or `undefined` when it has none (most widgets keep nothing). Internal.
  *
  * @example
- * recordOf(ref).onEvent = onEvent;
+ * useInsertionEffect(() => { ref.current = { kept: keptOf(merged) }; });
  */
-export function recordOf<T extends object>(ref: Lazy<T>): T {
-  ref.current ??= {} as T;
-  return ref.current;
+export function keptOf(merged: object): Kept | undefined {
+  let kept: Kept | undefined;
+  for (const key of BY_IDENTITY) {
+    const value = (merged as Kept)[key];
+    if (!byIdentity(key, value)) continue;
+    kept ??= {};
+    kept[key] = value;
+  }
+  return kept;
 }
 
 const BY_IDENTITY = ['parse', 'schema', 'headers', 'fetch', 'EventSource', 'transport'] as const;
+
+const byIdentity = (key: string, value: unknown): boolean =>
+  typeof value === 'function' || (key === 'schema' && !!value);
