@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // `.js` specifier: Storybook loads this file with Node, and its loader maps `.js` to `.ts`.
-import { createHub } from '../../packages/server/src/index.js';
-import { type DemoStreamDefinition, demoStreams } from './demoStreams.js';
+import { createHub, memoryLog } from '../../packages/server/src/index.js';
+import { type DemoStreamDefinition, demoStreams, replayStream } from './demoStreams.js';
 import type {
   DemoControlAction,
   DemoControlRequest,
@@ -9,6 +9,7 @@ import type {
   DemoStreamName,
   DemoStreamStats,
   JobDone,
+  JobProgress,
 } from './payloads.js';
 
 /**
@@ -28,13 +29,13 @@ export type DemoMiddleware = (
  * Options of {@link createDemoServer}.
  *
  * @example
- * const options: DemoServerOptions = { heartbeatMs: 15_000, bufferSize: 200 };
+ * const options: DemoServerOptions = { heartbeatMs: 15_000, maxEvents: 5000 };
  */
 export interface DemoServerOptions {
-  /** Comment lines that keep idle connections and proxies alive; default 15 000 ms. */
+  /** The hub's heartbeat: a comment after this much silence on a stream; default 15 000 ms. */
   readonly heartbeatMs?: number;
-  /** Events kept per stream for `Last-Event-ID` replay; default 200. */
-  readonly bufferSize?: number;
+  /** Events the hub keeps for `Last-Event-ID` replay, every stream together; default 5000. */
+  readonly maxEvents?: number;
   /** The `retry:` the server asks clients to wait before reconnecting; default 1000 ms. */
   readonly retryMs?: number;
 }
@@ -54,23 +55,25 @@ export interface DemoServer {
   close(): void;
 }
 
-interface LoggedEvent {
-  readonly id: number;
-  readonly frame: string;
-}
+type TopicName = DemoStreamName | 'replay';
 
-interface LiveStream {
+/** One demo stream: a hub topic, its step timer and its fault knobs. */
+interface DemoTopic {
+  readonly name: TopicName;
   readonly definition: DemoStreamDefinition;
+  /** Open responses, kept so `drop` can destroy them and `silence` can hold their writes. */
   readonly clients: Set<ServerResponse>;
-  /** Bounded: the last `bufferSize` events, for replay after Last-Event-ID. */
-  log: LoggedEvent[];
-  nextId: number;
+  /** The responses `silence` corked: uncorked once each when the window ends. */
+  readonly corked: Set<ServerResponse>;
+  /** Events published so far: the next event's number is `seq + 1`. */
+  seq: number;
+  lastEventId: string;
   stepTimer: ReturnType<typeof setInterval> | undefined;
-  heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  silenceTimer: ReturnType<typeof setTimeout> | undefined;
   connections: number;
   refused: number;
   eventsSent: number;
-  // Faults are deadlines and flags, not timers: nothing to clean up when a window ends.
+  // Deadlines and flags: only the silence window needs a timer, to release the held writes.
   failUntil: number;
   silentUntil: number;
   stopNext: boolean;
@@ -90,11 +93,10 @@ const CONTROL_ACTIONS: readonly DemoControlAction[] = [
 const DEFAULT_SECONDS: Partial<Record<DemoControlAction, number>> = { fail: 5, silence: 15 };
 const MAX_SECONDS = 300;
 const MAX_CONTROL_BODY = 4096;
-// A client that stops reading must not make the server buffer without bound.
-const MAX_PENDING_BYTES = 1024 * 1024;
 const NOT_JSON = '{"broken": "this is not JSON';
 
 const isStreamName = (name: string): name is DemoStreamName => Object.hasOwn(demoStreams, name);
+const STREAM_NAMES = Object.keys(demoStreams) as DemoStreamName[];
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, {
@@ -102,10 +104,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     'Cache-Control': 'no-store',
   });
   res.end(JSON.stringify(body));
-}
-
-function frameOf(id: number, type: string | undefined, data: string): string {
-  return `${type && type !== 'message' ? `event: ${type}\n` : ''}id: ${id}\ndata: ${data}\n\n`;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
@@ -127,62 +125,37 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 }
 
 /**
- * Creates the demo SSE server behind the playground: real streams with ids, replay after
- * `Last-Event-ID`, heartbeats, per-stream counters and fault injection over HTTP.
+ * Creates the demo SSE server behind the playground. Every stream is a topic of one
+ * `@ssekit/server` hub (ids `<epoch>-<offset>`, replay after `Last-Event-ID`, heartbeats,
+ * backpressure); the demo adds step timers, per-stream counters and fault injection over HTTP.
  *
  * @example
  * const demo = createDemoServer();
  * viteServer.middlewares.use('/demo', demo.middleware);
  */
 export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const bufferSize = options.bufferSize ?? 200;
-  const retryMs = options.retryMs ?? 1000;
+  const hub = createHub({
+    log: memoryLog({ maxEvents: options.maxEvents ?? 5000 }),
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    retryMs: options.retryMs ?? 1000,
+  });
   let closed = false;
 
-  // `/demo/replay` runs on @ssekit/server: ids are `<epoch>-<offset>` and a reconnect after a
-  // drop gets exactly what it missed. `POST /demo/replay/drop` drops every replay stream and
-  // publishes three events while the clients are away.
-  const hub = createHub({ retryMs, heartbeatMs });
-  const replayClients = new Set<ServerResponse>();
-  let replayN = 0;
-  let replayConnections = 0;
-  let replaySent = 0;
-  let replayTimer: ReturnType<typeof setInterval> | undefined;
-  const publishReplay = (): Promise<string> => {
-    replaySent += hub.stats().topics.replay?.connections ?? 0;
-    return hub.publish('replay', { n: ++replayN, at: Date.now() }, { event: 'item' });
-  };
-  const serveReplay = (req: IncomingMessage, res: ServerResponse): void => {
-    replayConnections++;
-    replayClients.add(res);
-    res.on('close', () => {
-      replayClients.delete(res);
-      // Events flow only while somebody listens (a dropped client is back within a second).
-      if (replayClients.size === 0) {
-        clearInterval(replayTimer);
-        replayTimer = undefined;
-      }
-    });
-    replayTimer ??= setInterval(() => void publishReplay(), 1000);
-    void hub.handle(req, res, { topics: ['replay'] });
-  };
-  const dropReplay = async (res: ServerResponse): Promise<void> => {
-    const dropped = replayClients.size;
-    for (const client of [...replayClients]) client.destroy();
-    const published = [await publishReplay(), await publishReplay(), await publishReplay()];
-    sendJson(res, 200, { dropped, published });
-  };
-
-  const streams = new Map<DemoStreamName, LiveStream>();
-  for (const name of Object.keys(demoStreams) as DemoStreamName[]) {
-    streams.set(name, {
-      definition: demoStreams[name](),
+  const topics = new Map<TopicName, DemoTopic>();
+  const definitions: [TopicName, () => DemoStreamDefinition][] = [
+    ...(Object.entries(demoStreams) as [DemoStreamName, () => DemoStreamDefinition][]),
+    ['replay', replayStream],
+  ];
+  for (const [name, define] of definitions) {
+    topics.set(name, {
+      name,
+      definition: define(),
       clients: new Set(),
-      log: [],
-      nextId: 1,
+      corked: new Set(),
+      seq: 0,
+      lastEventId: '',
       stepTimer: undefined,
-      heartbeatTimer: undefined,
+      silenceTimer: undefined,
       connections: 0,
       refused: 0,
       eventsSent: 0,
@@ -194,131 +167,153 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     });
   }
 
-  const write = (res: ServerResponse, text: string): void => {
-    if (res.writableLength > MAX_PENDING_BYTES) {
-      res.destroy();
-      return;
-    }
-    res.write(text);
-  };
+  /** Publishes one event; resolves to its id, or null once the hub is closed. */
+  const publish = (
+    topic: string,
+    data: unknown,
+    event: string | undefined,
+  ): Promise<string | null> =>
+    hub.publish(topic, data, { event }).catch((error: unknown) => {
+      // Only a publish racing with close() gets here: the demo's own payloads always serialise.
+      if (!closed) console.error('[demo server]', error);
+      return null;
+    });
 
-  const step = (stream: LiveStream): void => {
-    if (Date.now() < stream.silentUntil) return;
-    const events = stream.definition.next(stream.brokenSchemaNext, stream.nextId);
-    if (events.length === 0) return;
-    stream.brokenSchemaNext = false;
+  const step = async (topic: DemoTopic): Promise<string[]> => {
+    if (Date.now() < topic.silentUntil) return [];
+    const events = topic.definition.next(topic.brokenSchemaNext, topic.seq + 1);
+    if (events.length > 0) topic.brokenSchemaNext = false;
+    const ids: string[] = [];
     for (const event of events) {
-      const id = stream.nextId++;
-      const data = stream.brokenJsonNext ? NOT_JSON : JSON.stringify(event.data);
-      stream.brokenJsonNext = false;
-      const frame = frameOf(id, event.type, data);
-      stream.log.push({ id, frame });
-      if (stream.log.length > bufferSize) stream.log = stream.log.slice(-bufferSize);
-      for (const res of stream.clients) write(res, frame);
-      stream.eventsSent += stream.clients.size;
+      topic.seq++;
+      // A string goes out as it is: the hub JSON-encodes everything else.
+      const data = topic.brokenJsonNext ? NOT_JSON : event.data;
+      topic.brokenJsonNext = false;
+      topic.eventsSent += hub.stats().topics[topic.name]?.connections ?? 0;
+      const id = await publish(topic.name, data, event.type);
+      if (id === null) break;
+      topic.lastEventId = id;
+      ids.push(id);
     }
+    return ids;
   };
 
-  // Timers run only while somebody listens: the last close stops them.
-  const startTimers = (stream: LiveStream): void => {
-    stream.stepTimer ??= setInterval(() => step(stream), stream.definition.intervalMs);
-    stream.heartbeatTimer ??= setInterval(() => {
-      if (Date.now() < stream.silentUntil) return;
-      for (const res of stream.clients) write(res, ': heartbeat\n\n');
-    }, heartbeatMs);
+  // Steps run only while somebody listens: the last close stops them.
+  const startStepping = (topic: DemoTopic): void => {
+    topic.stepTimer ??= setInterval(() => void step(topic), topic.definition.intervalMs);
   };
-  const stopTimers = (stream: LiveStream): void => {
-    clearInterval(stream.stepTimer);
-    clearInterval(stream.heartbeatTimer);
-    stream.stepTimer = undefined;
-    stream.heartbeatTimer = undefined;
+  const stopStepping = (topic: DemoTopic): void => {
+    clearInterval(topic.stepTimer);
+    topic.stepTimer = undefined;
   };
 
-  // Finite runs: each request runs one job from 0 to 100 %, sends `done`, and ends the stream.
-  const runs = new Set<ServerResponse>();
-  const runStats = { connections: 0, eventsSent: 0 };
-  const serveRun = (res: ServerResponse): void => {
-    runStats.connections++;
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      'X-Accel-Buffering': 'no',
-    });
-    res.write(`retry: ${retryMs}\n\n`);
-    runs.add(res);
-    const startedAt = Date.now();
-    let id = 0;
-    let percent = 0;
-    const timer = setInterval(() => {
-      percent = Math.min(100, percent + 4);
-      write(res, frameOf(++id, 'progress', JSON.stringify({ job: 1, percent })));
-      runStats.eventsSent++;
-      if (percent < 100) return;
-      const done: JobDone = { job: 1, durationMs: Date.now() - startedAt };
-      write(res, frameOf(++id, 'done', JSON.stringify(done)));
-      runStats.eventsSent++;
-      res.end();
-    }, 120);
-    res.on('close', () => {
-      clearInterval(timer);
-      runs.delete(res);
-    });
+  // Silence holds a stream's writes (heartbeats included) in its socket until the window ends:
+  // the hub keeps heartbeating, and the client sees nothing, which is the point of the fault.
+  const hold = (topic: DemoTopic, res: ServerResponse): void => {
+    if (topic.corked.has(res)) return;
+    topic.corked.add(res);
+    res.cork();
+  };
+  const release = (topic: DemoTopic): void => {
+    clearTimeout(topic.silenceTimer);
+    topic.silenceTimer = undefined;
+    topic.silentUntil = 0;
+    for (const res of topic.corked) res.uncork();
+    topic.corked.clear();
+  };
+  const silence = (topic: DemoTopic, until: number): void => {
+    clearTimeout(topic.silenceTimer);
+    topic.silentUntil = until;
+    for (const res of topic.clients) hold(topic, res);
+    topic.silenceTimer = setTimeout(() => release(topic), Math.max(0, until - Date.now()));
+  };
+  const drop = (topic: DemoTopic): number => {
+    const dropped = topic.clients.size;
+    for (const res of [...topic.clients]) res.destroy();
+    return dropped;
   };
 
-  const serveStream = (req: IncomingMessage, res: ServerResponse, url: URL, stream: LiveStream) => {
-    stream.connections++;
-    const { bearerToken } = stream.definition;
+  const serveTopic = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    topic: DemoTopic,
+  ): Promise<void> => {
+    topic.connections++;
+    const { bearerToken } = topic.definition;
     if (bearerToken && req.headers.authorization !== `Bearer ${bearerToken}`) {
-      stream.refused++;
+      topic.refused++;
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendJson(res, 401, {
         error: `This stream needs the header "Authorization: Bearer ${bearerToken}".`,
       });
       return;
     }
-    if (stream.stopNext) {
-      stream.stopNext = false;
-      stream.refused++;
+    if (topic.stopNext) {
+      topic.stopNext = false;
+      topic.refused++;
       res.writeHead(204).end();
       return;
     }
-    if (Date.now() < stream.failUntil) {
-      stream.refused++;
+    if (Date.now() < topic.failUntil) {
+      topic.refused++;
       sendJson(res, 500, { error: 'Failing on purpose: POST /demo/control asked for it.' });
       return;
     }
-
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.socket?.setNoDelay(true);
-    // A small first write sends the headers now, and keeps compressing middleware (Storybook's dev
-    // server has one, with a 1 KiB threshold decided on the first write) from buffering the stream.
-    res.write(`retry: ${retryMs}\n\n`);
-
-    // Resume after the client's last id (the header wins: a browser retrying on its own sends it,
-    // while the query stays from the first URL). A fresh client gets only new events.
-    const header = req.headers['last-event-id'];
-    const resumeFrom =
-      (Array.isArray(header) ? header[0] : header) || url.searchParams.get('lastEventId');
-    if (resumeFrom && /^\d+$/.test(resumeFrom)) {
-      const after = Number(resumeFrom);
-      for (const event of stream.log) {
-        if (event.id <= after) continue;
-        write(res, event.frame);
-        stream.eventsSent++;
-      }
-    }
-
-    stream.clients.add(res);
-    startTimers(stream);
+    topic.clients.add(res);
     res.on('close', () => {
-      stream.clients.delete(res);
-      if (stream.clients.size === 0) stopTimers(stream);
+      topic.clients.delete(res);
+      topic.corked.delete(res);
+      if (topic.clients.size === 0) stopStepping(topic);
     });
+    // The hub writes the headers, `retry:`, the heartbeat announcement and the replay (or one
+    // `ssekit:reset`) after Last-Event-ID or `?lastEventId=`, then goes live.
+    await hub.handle(req, res, { topics: [topic.name] });
+    if (!topic.clients.has(res) || res.writableEnded) return;
+    startStepping(topic);
+    // Opened during a silence: its headers and replay go out, what follows waits. On the next
+    // turn, after node's own cork-until-next-tick has sent them.
+    setImmediate(() => {
+      if (Date.now() < topic.silentUntil && topic.clients.has(res)) hold(topic, res);
+    });
+  };
+
+  // `POST /demo/replay/drop`: drops every replay stream and publishes three events while the
+  // clients are away, so the replay after their reconnect is there to see.
+  const replay = topics.get('replay')!;
+  const dropReplay = async (res: ServerResponse): Promise<void> => {
+    const dropped = drop(replay);
+    const published = [...(await step(replay)), ...(await step(replay)), ...(await step(replay))];
+    sendJson(res, 200, { dropped, published });
+  };
+
+  // Finite runs: each request follows its own topic, one job from 0 to 100 %, then `done`, and
+  // the stream ends.
+  const runs = new Set<ServerResponse>();
+  const runStats = { connections: 0, eventsSent: 0 };
+  const serveRun = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const topic = `run-${++runStats.connections}`;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    runs.add(res);
+    res.on('close', () => {
+      clearInterval(timer);
+      runs.delete(res);
+    });
+    await hub.handle(req, res, { topics: [topic] });
+    if (!runs.has(res) || res.writableEnded) return;
+    const startedAt = Date.now();
+    let percent = 0;
+    timer = setInterval(() => {
+      percent = Math.min(100, percent + 4);
+      const progress: JobProgress = { job: 1, percent };
+      runStats.eventsSent++;
+      void publish(topic, progress, 'progress');
+      if (percent < 100) return;
+      clearInterval(timer);
+      const done: JobDone = { job: 1, durationMs: Date.now() - startedAt };
+      runStats.eventsSent++;
+      // Publishing writes to the stream before it resolves: `done` is out when the stream ends.
+      void publish(topic, done, 'done').then(() => res.end());
+    }, 120);
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -340,7 +335,7 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
       return;
     }
     if (body.stream !== undefined && !isStreamName(body.stream)) {
-      sendJson(res, 400, { error: `Unknown stream "${body.stream}": use ${[...streams.keys()]}.` });
+      sendJson(res, 400, { error: `Unknown stream "${body.stream}": use ${STREAM_NAMES}.` });
       return;
     }
     if (body.seconds !== undefined && !(typeof body.seconds === 'number' && body.seconds >= 0)) {
@@ -349,39 +344,37 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     }
     const seconds = Math.min(MAX_SECONDS, body.seconds ?? DEFAULT_SECONDS[action] ?? 0);
 
-    const targets = body.stream ? [streams.get(body.stream)!] : [...streams.values()];
+    // `/demo/replay` has no fault knobs: its own drop is `POST /demo/replay/drop`.
+    const targets = (body.stream ? [body.stream] : STREAM_NAMES).map((name) => topics.get(name)!);
     const until = Date.now() + seconds * 1000;
-    for (const stream of targets) {
-      const dropAll = (): void => {
-        for (const client of [...stream.clients]) client.destroy();
-      };
+    for (const topic of targets) {
       switch (action) {
         case 'drop':
-          dropAll();
+          drop(topic);
           break;
         case 'fail':
-          stream.failUntil = until;
-          dropAll();
+          topic.failUntil = until;
+          drop(topic);
           break;
         case 'silence':
-          stream.silentUntil = until;
+          silence(topic, until);
           break;
         case 'stop':
-          stream.stopNext = true;
-          dropAll();
+          topic.stopNext = true;
+          drop(topic);
           break;
         case 'invalid-json':
-          stream.brokenJsonNext = true;
+          topic.brokenJsonNext = true;
           break;
         case 'invalid-schema':
-          stream.brokenSchemaNext = true;
+          topic.brokenSchemaNext = true;
           break;
         case 'reset':
-          stream.failUntil = 0;
-          stream.silentUntil = 0;
-          stream.stopNext = false;
-          stream.brokenJsonNext = false;
-          stream.brokenSchemaNext = false;
+          release(topic);
+          topic.failUntil = 0;
+          topic.stopNext = false;
+          topic.brokenJsonNext = false;
+          topic.brokenSchemaNext = false;
           break;
       }
     }
@@ -389,26 +382,19 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
   };
 
   const stats = (): DemoStats => {
-    const result: Partial<Record<DemoStreamName | 'replay' | 'run', DemoStreamStats>> = {
+    const result: Partial<Record<TopicName | 'run', DemoStreamStats>> = {
       run: { ...runStats, open: runs.size, refused: 0, lastEventId: '' },
     };
-    for (const [name, stream] of streams) {
+    for (const [name, topic] of topics) {
       result[name] = {
-        connections: stream.connections,
-        open: stream.clients.size,
-        refused: stream.refused,
-        eventsSent: stream.eventsSent,
-        lastEventId: stream.nextId > 1 ? String(stream.nextId - 1) : '',
+        connections: topic.connections,
+        open: topic.clients.size,
+        refused: topic.refused,
+        eventsSent: topic.eventsSent,
+        lastEventId: topic.lastEventId,
       };
     }
-    result.replay = {
-      connections: replayConnections,
-      open: replayClients.size,
-      refused: 0,
-      eventsSent: replaySent,
-      lastEventId: hub.stats().topics.replay?.lastId ?? '',
-    };
-    return { streams: result as Record<DemoStreamName | 'replay' | 'run', DemoStreamStats> };
+    return { streams: result as Record<TopicName | 'run', DemoStreamStats> };
   };
 
   const middleware: DemoMiddleware = (req, res, next) => {
@@ -430,27 +416,23 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
       control(req, res).catch(next);
       return;
     }
-    if (path === '/replay' && req.method === 'GET') {
-      serveReplay(req, res);
-      return;
-    }
     if (path === '/replay/drop' && req.method === 'POST') {
       dropReplay(res).catch(next);
       return;
     }
     if (path === '/run' && (req.method === 'GET' || req.method === 'POST')) {
-      serveRun(res);
+      serveRun(req, res).catch(next);
       return;
     }
     const name = path.slice(1);
-    const stream = isStreamName(name) ? streams.get(name) : undefined;
-    if (stream && req.method === 'GET') {
-      serveStream(req, res, url, stream);
+    const topic = isStreamName(name) || name === 'replay' ? topics.get(name) : undefined;
+    if (topic && req.method === 'GET') {
+      serveTopic(req, res, topic).catch(next);
       return;
     }
     if (path === '/') {
       sendJson(res, 200, {
-        streams: [...streams.keys(), 'replay', 'run'].map((n) => `/demo/${n}`),
+        streams: [...topics.keys(), 'run'].map((n) => `/demo/${n}`),
         ping: '/demo/ping',
         stats: '/demo/stats',
         control: 'POST /demo/control {"action","stream"?,"seconds"?}',
@@ -465,14 +447,13 @@ export function createDemoServer(options: DemoServerOptions = {}): DemoServer {
     stats,
     close() {
       closed = true;
-      clearInterval(replayTimer);
-      void hub.close();
-      for (const run of [...runs]) run.destroy();
-      for (const stream of streams.values()) {
-        stopTimers(stream);
-        for (const client of [...stream.clients]) client.destroy();
-        stream.clients.clear();
+      for (const topic of topics.values()) {
+        stopStepping(topic);
+        release(topic);
+        drop(topic);
       }
+      for (const run of [...runs]) run.destroy();
+      void hub.close();
     },
   };
 }

@@ -29,7 +29,7 @@ export interface DemoEvent {
  * How one demo stream behaves. Its state lives in the closure, one instance per server.
  *
  * @example
- * const stream: DemoStreamDefinition = { intervalMs: 1000, next: (_broken, id) => [{ data: { id } }] };
+ * const stream: DemoStreamDefinition = { intervalMs: 1000, next: (_broken, n) => [{ data: { n } }] };
  */
 export interface DemoStreamDefinition {
   /** How often {@link DemoStreamDefinition.next} runs while somebody listens. */
@@ -37,10 +37,11 @@ export interface DemoStreamDefinition {
   /** When set, requests must send `Authorization: Bearer <token>` or get a 401. */
   readonly bearerToken?: string;
   /**
-   * The events of one step. `broken` asks for a payload that fails the stream's schema; `id` is
-   * the SSE id the first event will get, for payloads that repeat it.
+   * The events of one step. `broken` asks for a payload that fails the stream's schema; `n` is
+   * the first event's number in this stream (1, 2, 3…, every event counts). Payloads that carry
+   * it let clients see gaps: the hub's ids are offsets shared by every stream, so they skip.
    */
-  next(broken: boolean, id: number): readonly DemoEvent[];
+  next(broken: boolean, n: number): readonly DemoEvent[];
 }
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
@@ -72,12 +73,12 @@ function ticker(): DemoStreamDefinition {
   const prices = new Map<string, number>(TICKER_SYMBOLS.map((s, i) => [s, 80 + i * 17]));
   return {
     intervalMs: 150,
-    next(broken) {
+    next(broken, n) {
       const symbol = pick(TICKER_SYMBOLS, Math.floor(Math.random() * TICKER_SYMBOLS.length));
       const before = prices.get(symbol) ?? 100;
       const price = round(walk(before, before * 0.01, 1, 10_000));
       prices.set(symbol, price);
-      const tick: Tick = { symbol, price, change: round(price - before), at: Date.now() };
+      const tick: Tick = { n, symbol, price, change: round(price - before), at: Date.now() };
       return [{ type: 'tick', data: broken ? { ...tick, price: 'n/a' } : tick }];
     },
   };
@@ -98,11 +99,11 @@ function notifications(): DemoStreamDefinition {
   let step = 0;
   return {
     intervalMs: 900,
-    next(broken, id) {
+    next(broken, n) {
       const kind = pick(NOTIFICATION_KINDS, step++);
       const text = pick(NOTIFICATION_TEXT[kind], step).replace('%d', String(100 + step));
-      const note: DemoNotification = { id, kind, text, at: Date.now() };
-      return [{ type: kind, data: broken ? { ...note, id: String(id) } : note }];
+      const note: DemoNotification = { id: n, kind, text, at: Date.now() };
+      return [{ type: kind, data: broken ? { ...note, id: String(n) } : note }];
     },
   };
 }
@@ -186,10 +187,10 @@ function chat(): DemoStreamDefinition {
   let step = 0;
   return {
     intervalMs: 1000,
-    next(broken, id) {
+    next(broken, n) {
       step++;
       const message: ChatMessage = {
-        id,
+        id: n,
         user: pick(CHAT_USERS, step),
         text: pick(CHAT_LINES, step * 3),
         at: Date.now(),
@@ -223,6 +224,20 @@ function auth(): DemoStreamDefinition {
       const update: AccountUpdate = { account: 'demo', balanceCents, at: Date.now() };
       return [{ type: 'account', data: broken ? { ...update, balanceCents: 'lots' } : update }];
     },
+  };
+}
+
+/**
+ * `/demo/replay`: one numbered `item` a second. It has no fault knobs; `POST /demo/replay/drop`
+ * drops its streams and publishes three items while the clients are away.
+ *
+ * @example
+ * const [item] = replayStream().next(false, 1); // { type: 'item', data: { n: 1, at } }
+ */
+export function replayStream(): DemoStreamDefinition {
+  return {
+    intervalMs: 1000,
+    next: (_broken, n) => [{ type: 'item', data: { n, at: Date.now() } }],
   };
 }
 

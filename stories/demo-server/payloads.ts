@@ -2,14 +2,18 @@
  * What the demo server sends and accepts: the payload of every event and the control API.
  * Stories import these types, so a change here shows up as a type error in every story using it.
  */
+// A relative `.js` specifier: Storybook's Node loader reads this file too (demoStreams.ts imports it).
+import { parseCursor } from '../../packages/server/src/index.js';
 
 /**
  * One `tick` event of `/demo/ticker`.
  *
  * @example
- * const tick: Tick = { symbol: 'ACME', price: 101.5, change: 0.25, at: Date.now() };
+ * const tick: Tick = { n: 1, symbol: 'ACME', price: 101.5, change: 0.25, at: Date.now() };
  */
 export interface Tick {
+  /** The tick's number in the stream (1, 2, 3…), so gaps and duplicates show. */
+  readonly n: number;
   readonly symbol: string;
   readonly price: number;
   /** Difference from this symbol's previous price. */
@@ -26,7 +30,8 @@ export interface Tick {
 export type NotificationKind = 'info' | 'warning' | 'mention';
 
 /**
- * One `info`, `warning` or `mention` event of `/demo/notifications`; `id` equals the SSE id.
+ * One `info`, `warning` or `mention` event of `/demo/notifications`; `id` is its number in the
+ * stream (1, 2, 3…; the SSE ids are hub offsets that every stream shares).
  *
  * @example
  * const note: DemoNotification = { id: 7, kind: 'info', text: 'Deploy finished', at: Date.now() };
@@ -102,7 +107,8 @@ export interface RequestsSample {
 }
 
 /**
- * One `message` event of `/demo/chat`; `id` equals the SSE id, so gaps and duplicates show.
+ * One `message` event of `/demo/chat`; `id` is its number in the stream (1, 2, 3…), so gaps and
+ * duplicates show (the SSE ids are hub offsets that every stream shares, so they skip).
  *
  * @example
  * const message: ChatMessage = { id: 12, user: 'ada', text: 'hello', at: Date.now() };
@@ -141,6 +147,17 @@ export interface AccountUpdate {
 }
 
 /**
+ * The offset in an event id of the demo server (`<epoch>-<offset>`, issued by @ssekit/server), or
+ * NaN for anything else. Offsets grow across every stream, so within one epoch a larger one is newer.
+ *
+ * @example
+ * idOffset('k3x9-41'); // 41
+ */
+export function idOffset(id: string): number {
+  return parseCursor(id)?.offset ?? Number.NaN;
+}
+
+/**
  * The token `/demo/auth` accepts: it is a demo, the value is public.
  *
  * @example
@@ -167,7 +184,8 @@ export type DemoStreamName =
  * What `POST /demo/control` can do to a stream (or to every stream when `stream` is left out):
  * - `drop`: destroy its open connections now (a network drop; clients resume by Last-Event-ID);
  * - `fail`: drop them and answer HTTP 500 for `seconds` (default 5);
- * - `silence`: send nothing, heartbeats included, for `seconds` (default 15): a stale stream;
+ * - `silence`: hold everything written to its streams, heartbeats included, for `seconds`
+ *   (default 15): a stale stream (one opened meanwhile gets its headers and replay, then silence);
  * - `stop`: drop them and answer the next request with 204 ("do not reconnect");
  * - `invalid-json` / `invalid-schema`: the next event's data is not JSON / fails the schema;
  * - `reset`: forget every fault.
@@ -209,9 +227,9 @@ export interface DemoStreamStats {
   readonly open: number;
   /** Requests answered with an error status (401, 500) or 204. */
   readonly refused: number;
-  /** Events written, over all connections, replays included. */
+  /** Events delivered live, over all connections (the hub's replays are not counted). */
   readonly eventsSent: number;
-  /** The id of the newest event in the stream's log ('' before the first). */
+  /** The hub id (`<epoch>-<offset>`) of the stream's newest event ('' before the first). */
   readonly lastEventId: string;
 }
 
@@ -222,7 +240,7 @@ export interface DemoStreamStats {
  * const stats = (await (await fetch('/demo/stats')).json()) as DemoStats;
  */
 export interface DemoStats {
-  /** Every fault-knob stream, `replay` (served by @ssekit/server) and `run` (the finite runs of `/demo/run`, one per request). */
+  /** Every fault-knob stream, `replay` (the drop-and-replay stream) and `run` (the finite runs of `/demo/run`, one per request). */
   readonly streams: Readonly<Record<DemoStreamName | 'replay' | 'run', DemoStreamStats>>;
 }
 

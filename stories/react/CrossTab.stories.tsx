@@ -8,7 +8,7 @@ import {
 } from '@ssekit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { type ReactElement, useState } from 'react';
-import type { TickerEvents } from '../demo-server/payloads';
+import { idOffset, type TickerEvents } from '../demo-server/payloads';
 import { LiveBadge } from '../ui/LiveBadge';
 import { StatusPill } from '../ui/StatusPill';
 
@@ -35,24 +35,28 @@ const ROLE_COLOUR: Record<SourceRole, string> = {
   local: 'var(--muted)',
 };
 
-/** Ids this tab received, first and last, and how often one did not follow the previous one. */
+/**
+ * Ticks this tab received: the first and last id offsets, the last tick's number, and how often a
+ * tick was not the one after the previous (hub ids are offsets every stream shares, so they skip).
+ */
 interface Continuity {
   readonly first: number;
   readonly last: number;
+  readonly n: number;
   readonly jumps: number;
 }
 
-/** Tracks every tick's id (never coalesced), so a hand-over that lost or repeated one shows. */
+/** Tracks every tick (never coalesced), so a hand-over that lost or repeated one shows. */
 function useContinuity(): Continuity | null {
   const [continuity, setContinuity] = useState<Continuity | null>(null);
   useSSEEvent(useSSEPool().source<TickerEvents>(TICKER), 'tick', {
     select: () => null,
-    onEvent: (_tick, event) => {
-      const id = Number(event.lastEventId);
+    onEvent: ({ n }, event) => {
+      const id = idOffset(event.lastEventId);
       setContinuity((c) =>
         c
-          ? { ...c, last: id, jumps: c.jumps + (id === c.last + 1 ? 0 : 1) }
-          : { first: id, last: id, jumps: 0 },
+          ? { ...c, last: id, n, jumps: c.jumps + (n === c.n + 1 && id > c.last ? 0 : 1) }
+          : { first: id, last: id, n, jumps: 0 },
       );
     },
   });

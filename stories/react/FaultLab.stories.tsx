@@ -2,7 +2,7 @@ import { type SourceBindingOptions, useEventSource, useSSEEvent } from '@ssekit/
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { type ReactElement, useEffect, useState } from 'react';
 import { z } from 'zod';
-import type { DemoControlRequest } from '../demo-server/payloads';
+import { type DemoControlRequest, idOffset } from '../demo-server/payloads';
 import { LiveBadge } from '../ui/LiveBadge';
 import { postControl } from '../ui/postControl';
 import { StatusPill } from '../ui/StatusPill';
@@ -47,14 +47,38 @@ function useNow(active: boolean, ms = 100): number {
   return active ? now : Date.now();
 }
 
-/** Where a sequence of event ids skips ahead or goes back, as readable text. */
-function jumpsIn(ids: readonly number[]): string[] {
-  const jumps: string[] = [];
-  for (let i = 1; i < ids.length; i++) {
-    const before = ids[i - 1] ?? 0;
-    const id = ids[i] ?? 0;
-    if (id !== before + 1) jumps.push(`${before} → ${id}`);
+/** One event as the id check sees it: its id's offset and, when the data is a message, its number. */
+interface Seen {
+  readonly offset: number;
+  readonly n: number | null;
+}
+
+/** The message number in an event's data, or null (invalid JSON, or not a message): never throws. */
+function messageNumber(text: string): number | null {
+  try {
+    const id: unknown = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    return typeof id === 'number' ? id : null;
+  } catch {
+    return null;
   }
+}
+
+/**
+ * Where the events went back (an id offset not above the one before: a duplicate) or skipped a
+ * message (hub ids are offsets shared by every stream, so the messages' own numbers show gaps;
+ * an event without one still counts as one).
+ */
+function jumpsIn(seen: readonly Seen[]): string[] {
+  const jumps: string[] = [];
+  let expected: number | null = null;
+  seen.forEach(({ offset, n }, i) => {
+    const before = seen[i - 1];
+    if (before && offset <= before.offset) jumps.push(`id ${before.offset} → ${offset}`);
+    else if (n !== null && expected !== null && n !== expected) {
+      jumps.push(`#${expected - 1} → #${n}`);
+    }
+    expected = n !== null ? n + 1 : expected === null ? null : expected + 1;
+  });
   return jumps;
 }
 
@@ -71,13 +95,14 @@ function FaultLab({ transport }: FaultLabProps): ReactElement {
     schema: ChatSchema,
     buffer: 12,
   });
-  // Every event's id, bad ones included: `parse: 'text'` never fails, so `onEvent` sees them all.
-  const [ids, setIds] = useState<readonly number[]>([]);
+  // Every event, bad ones included: `messageNumber` never fails, so `onEvent` sees them all.
+  const [ids, setIds] = useState<readonly Seen[]>([]);
   useSSEEvent(CHAT, 'message', {
     ...CONNECT[transport],
-    parse: 'text',
+    parse: messageNumber,
     select: () => null,
-    onEvent: (_text, event) => setIds((seen) => [...seen, Number(event.lastEventId)].slice(-50)),
+    onEvent: (n, event) =>
+      setIds((seen) => [...seen, { offset: idOffset(event.lastEventId), n }].slice(-50)),
   });
   const [log, setLog] = useState<ReadonlyArray<{ n: number; text: string }>>([]);
   const { retry, error } = source;
@@ -109,7 +134,7 @@ function FaultLab({ transport }: FaultLabProps): ReactElement {
       <p className="lede">
         Break <code>{CHAT}</code> on purpose and watch the state: status, attempt, a countdown to
         the next attempt, the error's kind and HTTP status. Every reconnect resumes from the last
-        event id, so the message ids below stay consecutive.
+        event id, so the message numbers below stay consecutive.
       </p>
       <div className="row">
         {FAULTS.map(({ label, request }) => (

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DemoStats, DemoStreamName } from '../../stories/demo-server/payloads';
+import { type DemoStats, type DemoStreamName, idOffset } from '../../stories/demo-server/payloads';
 import { type PreviewServer, startPreviewServer } from '../../stories/demo-server/preview';
 import { chromiumLaunchOptions } from '../support/chromium';
 
@@ -118,8 +118,9 @@ const quietServer = (): Promise<void> =>
 const roleIn = (page: Page): Promise<string | null> =>
   page.getByTestId('role').getAttribute('data-role');
 
+/** The offset of the last event id the cross-tab story shows (hub ids are `<epoch>-<offset>`). */
 const lastEventIdIn = async (page: Page): Promise<number> =>
-  Number.parseInt((await page.getByTestId('last-event-id').textContent()) ?? '', 10) || 0;
+  idOffset((await page.getByTestId('last-event-id').textContent()) ?? '') || 0;
 
 /** A check beyond "live data, no errors, one connection per stream", where a story promises more. */
 interface ExtraCheck {
@@ -356,7 +357,7 @@ describe('playground', () => {
       // It resumed from the last id it had shown (the story's pool sends it as `?lastEventId=`),
       // so the server replayed what came in between: the tab's ids have no gap.
       expect(requested).toHaveLength(1);
-      const resumedFrom = Number(requested[0]?.searchParams.get('lastEventId'));
+      const resumedFrom = idOffset(requested[0]?.searchParams.get('lastEventId') ?? '');
       expect(resumedFrom).toBeGreaterThan(followed);
       expect(resumedFrom).toBeLessThanOrEqual(tookOver);
       expect(await follower.getByTestId('continuity').getAttribute('data-jumps')).toBe('0');
