@@ -80,9 +80,8 @@ function failure(
   event: ServerSentEvent,
   issues?: readonly StandardSchemaV1.Issue[],
 ): Outcome {
-  const error: SSEError = issues
-    ? { kind, message, raw: event.data, issues }
-    : { kind, message, raw: event.data };
+  const error: SSEError = { kind, message, raw: event.data };
+  if (issues) return { ok: false, error: { ...error, issues } };
   return { ok: false, error };
 }
 
