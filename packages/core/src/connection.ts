@@ -59,6 +59,10 @@ export interface ConnectionConfig {
   readonly notify: NotifyMode;
   /** Called on every change, for the pool's inspection and warnings. */
   readonly onChange: (connection: Connection) => void;
+  /** How long the connection stays open after its last subscriber left (0: closes at once). */
+  readonly lingerMs: number;
+  /** The connection closed after its last subscriber left: its owner forgets it. */
+  readonly onIdle: (connection: Connection) => void;
 }
 
 /** One stream as the pool and handles see it. */
@@ -69,17 +73,26 @@ export interface Connection {
   /** `source.on` handlers: every event of every type the transport delivers. */
   readonly handlers: Set<(event: ReceivedEvent) => void>;
   readonly channels: Map<string, EventChannel[]>;
-  /** Subscriptions of every kind; the pool closes the connection when this reaches 0. */
-  refs: number;
+  /** Subscriptions of every kind: {@link Connection.retain} minus {@link Connection.release}. */
+  readonly refs: number;
+  /** True while the last subscriber has left and the linger delay runs. */
+  readonly lingering: boolean;
   /** The last event id seen: every new attempt resumes from it. */
   readonly lastEventId: string;
   /** Events and bytes received, for the inspector. */
   readonly events: number;
   readonly bytes: number;
-  lingerTimer: unknown;
-  /** First subscriber: connect, and follow the network and the page's visibility. */
-  start(): void;
-  /** Last subscriber gone (after the linger delay): end everything, leave no timer behind. */
+  /**
+   * One more subscriber. The first connects (and follows the network and the page's
+   * visibility); one that comes back inside the linger delay keeps the same stream.
+   */
+  retain(): void;
+  /**
+   * One subscriber fewer. After the last, the stream stays open `lingerMs` (StrictMode mounts
+   * twice, route changes unmount before they mount), then stops and tells `onIdle`.
+   */
+  release(): void;
+  /** Ends everything now, lingering or not, and leaves no timer behind (the pool's `reset`). */
   stop(): void;
   /** Drop the current attempt and connect again now, from the last event id. */
   reconnect(): void;
@@ -95,15 +108,16 @@ export interface Connection {
 /** The most events of one type kept for late subscribers, whatever `buffer` asks. */
 const MAX_KEPT = 1000;
 
-type TimerName = 'retry' | 'stale' | 'hidden' | 'open';
+type TimerName = 'retry' | 'stale' | 'hidden' | 'open' | 'linger';
 
 /**
  * Creates one stream: its attempts, retry policy, status and the dispatch of events to
- * channels. The pool decides when it starts and stops; subscribers never touch it directly.
+ * channels. Subscriptions retain and release it; after the last one leaves and the linger
+ * delay, it stops and tells `onIdle`.
  *
  * @example
  * const connection = createConnection(config);
- * connection.start();
+ * connection.retain();
  */
 export function createConnection(config: ConnectionConfig): Connection {
   const { platform, retry: policy, schedule, pauseWhenHiddenMs } = config;
@@ -129,6 +143,7 @@ export function createConnection(config: ConnectionConfig): Connection {
   let openedAt: number | null = null;
   let lastActivity = 0;
   let unwatch: Array<() => void> = [];
+  let refs = 0;
 
   const update = (patch: Partial<SourceSnapshot>): void => {
     let changed = false;
@@ -148,6 +163,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     platform.clearTimeout(timers[name]);
     timers[name] = undefined;
   };
+  // Every timer but the linger delay, which belongs to the subscriptions, not to the stream.
   const clearAll = (): void => {
     clear('retry');
     clear('stale');
@@ -380,6 +396,39 @@ export function createConnection(config: ConnectionConfig): Connection {
     });
   };
 
+  // First subscriber: connect, and follow the network and the page's visibility.
+  const start = (): void => {
+    if (running || platform.isServer) return;
+    running = true;
+    unwatch = [
+      // Waiting for the network: try at once instead of at the end of a backoff delay.
+      platform.onOnlineChange(() => platform.isOnline() && waitingForNetwork() && connect()),
+    ];
+    if (pauseWhenHiddenMs !== undefined) {
+      unwatch.push(platform.onVisibilityChange(visibilityChanged));
+    }
+    connect();
+  };
+
+  // End everything, leave no timer behind.
+  const halt = (): void => {
+    if (!running) return;
+    running = false;
+    abort();
+    clearAll();
+    for (const fn of unwatch) fn();
+    unwatch = [];
+    config.transport.release?.();
+    update({ status: 'idle' });
+  };
+
+  // The linger delay ran out (or there is none): stop, and let the owner forget this stream.
+  const idle = (): void => {
+    clear('linger');
+    halt();
+    config.onIdle(self);
+  };
+
   const self: Connection & { events: number; bytes: number } = {
     config,
     get snapshot() {
@@ -391,33 +440,37 @@ export function createConnection(config: ConnectionConfig): Connection {
     listeners: new Set(),
     handlers: new Set(),
     channels: new Map(),
-    refs: 0,
+    get refs() {
+      return refs;
+    },
+    get lingering() {
+      return timers.linger !== undefined;
+    },
     events: 0,
     bytes: 0,
-    lingerTimer: undefined,
 
-    start() {
-      if (running || platform.isServer) return;
-      running = true;
-      unwatch = [
-        // Waiting for the network: try at once instead of at the end of a backoff delay.
-        platform.onOnlineChange(() => platform.isOnline() && waitingForNetwork() && connect()),
-      ];
-      if (pauseWhenHiddenMs !== undefined) {
-        unwatch.push(platform.onVisibilityChange(visibilityChanged));
+    retain() {
+      // A subscriber came back inside the linger delay: same connection, no churn.
+      clear('linger');
+      refs++;
+      start();
+      config.onChange(self);
+    },
+
+    release() {
+      if (refs === 0) return;
+      if (--refs === 0) {
+        // A server never connects, so there is nothing to keep: no timer may outlive the request.
+        if (config.lingerMs <= 0 || platform.isServer) idle();
+        else later('linger', config.lingerMs, idle);
       }
-      connect();
+      config.onChange(self);
     },
 
     stop() {
-      if (!running) return;
-      running = false;
-      abort();
-      clearAll();
-      for (const fn of unwatch) fn();
-      unwatch = [];
-      config.transport.release?.();
-      update({ status: 'idle' });
+      clear('linger');
+      refs = 0;
+      halt();
     },
 
     reconnect() {

@@ -80,11 +80,11 @@ interface OwnedEventHandle<T> extends EventHandle<T> {
 /**
  * What handles need from their pool. A handle passes itself when it acquires: the pool may have
  * forgotten it (and its key) while nobody listened, and finds how to connect it from the handle.
+ * The connection it gets is retained once; the subscription releases it on the connection.
  */
 export interface HandleHost {
   connectionOf(key: string): Connection | undefined;
   acquire(key: string, handle: SourceHandle<any>): Connection;
-  release(key: string, connection: Connection): void;
 }
 
 /**
@@ -113,7 +113,7 @@ function join<F>(
     if (done) return;
     done = true;
     set.delete(entry);
-    host.release(key, connection);
+    connection.release();
   };
 }
 
@@ -183,7 +183,7 @@ function createEventHandle<T>(
       done = true;
       set.delete(entry);
       if (channel.refs === 0) connection.dropChannel(channel as EventChannel);
-      host.release(key, connection);
+      connection.release();
     };
   };
   const handle: OwnedEventHandle<T> = {

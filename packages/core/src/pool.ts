@@ -157,31 +157,8 @@ export function createPool(options: PoolOptions = {}): Pool {
         unused.delete(key);
         inUse.set(key, handle);
       }
-      if (connection.lingerTimer !== undefined) {
-        // A subscriber came back inside the linger delay: same connection, no churn.
-        platform.clearTimeout(connection.lingerTimer);
-        connection.lingerTimer = undefined;
-      }
-      connection.refs++;
-      connection.start();
-      touched();
+      connection.retain();
       return connection;
-    },
-    release(key, connection) {
-      if (--connection.refs > 0) return touched();
-      // Closed by reset(): nothing of it is left to forget.
-      if (connections.get(key) !== connection) return;
-      const dispose = (): void => {
-        connection.lingerTimer = undefined;
-        connection.stop();
-        forget(key);
-        touched();
-      };
-      // Grace period: StrictMode mounts twice and route changes unmount before they mount.
-      // A server never connects, so there is nothing to keep: no timer may outlive the request.
-      if (lingerMs <= 0 || platform.isServer) dispose();
-      else connection.lingerTimer = platform.setTimeout(dispose, lingerMs);
-      touched();
     },
   };
 
@@ -222,6 +199,12 @@ export function createPool(options: PoolOptions = {}): Pool {
             schedule,
             notify: resolved.notify,
             onChange: changed,
+            lingerMs,
+            // The pool is only a keyed cache: an idle connection is forgotten with its handle.
+            onIdle: () => {
+              if (connections.get(key) === connection) forget(key);
+              touched();
+            },
           });
           return connection;
         });
@@ -252,7 +235,7 @@ export function createPool(options: PoolOptions = {}): Pool {
           lastEventId: c.lastEventId,
           events: c.events,
           bytes: c.bytes,
-          lingering: c.lingerTimer !== undefined,
+          lingering: c.lingering,
         };
       }),
     }),
@@ -261,11 +244,7 @@ export function createPool(options: PoolOptions = {}): Pool {
       return () => inspectors.delete(listener);
     },
     reset() {
-      for (const connection of connections.values()) {
-        if (connection.lingerTimer !== undefined) platform.clearTimeout(connection.lingerTimer);
-        connection.lingerTimer = undefined;
-        connection.stop();
-      }
+      for (const connection of connections.values()) connection.stop();
       connections.clear();
       inUse.clear();
       unused.clear();
