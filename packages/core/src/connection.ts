@@ -1,4 +1,5 @@
 import { createEventChannel, type EventChannel, type EventOptions } from './event-channel';
+import { createObservable } from './observable';
 import type { Platform } from './platform';
 import { type RetryPolicy, retryDelay } from './retry';
 import { call, type NotifyMode, type Scheduler } from './scheduler';
@@ -102,7 +103,6 @@ export interface Connection {
   channel<T>(type: string, options: EventOptions<T>): EventChannel<T>;
   /** Forget a channel nobody reads any more; the connection and other types carry on. */
   dropChannel(channel: EventChannel): void;
-  flush(): void;
 }
 
 /** The most events of one type kept for late subscribers, whatever `buffer` asks. */
@@ -129,8 +129,8 @@ export function createConnection(config: ConnectionConfig): Connection {
   const latest = new Map<string, { event: ReceivedEvent; count: number }[]>();
   let kept = 1;
   const timers: Partial<Record<TimerName, unknown>> = {};
-  let snapshot = IDLE_SOURCE;
-  let notified = IDLE_SOURCE;
+  // The snapshot subscribers read, and its coalesced notifications.
+  const state = createObservable(IDLE_SOURCE, schedule, config.notify);
   let controller: AbortController | undefined;
   let live: TransportAttempt | undefined;
   let running = false;
@@ -145,7 +145,10 @@ export function createConnection(config: ConnectionConfig): Connection {
   let unwatch: Array<() => void> = [];
   let refs = 0;
 
+  // Every change of the snapshot goes through here (from the named transitions below): a new
+  // frozen object only when a field changed, so `get()` stays stable otherwise.
   const update = (patch: Partial<SourceSnapshot>): void => {
+    const snapshot = state.get();
     let changed = false;
     for (const key in patch) {
       if (patch[key as keyof SourceSnapshot] !== snapshot[key as keyof SourceSnapshot]) {
@@ -153,10 +156,17 @@ export function createConnection(config: ConnectionConfig): Connection {
       }
     }
     if (!changed) return;
-    snapshot = Object.freeze({ ...snapshot, ...patch });
-    schedule(self, config.notify);
+    state.set(Object.freeze({ ...snapshot, ...patch }));
     config.onChange(self);
   };
+
+  // The named transitions: every change of status goes through one of these.
+  const settled = (status: 'open' | 'done' | 'closed'): void =>
+    update({ status, error: null, retry: NO_RETRY });
+  const idled = (): void => update({ status: 'idle' });
+  /** Waiting for the next attempt; `error` replaces the one shown, when there is a new one. */
+  const retrying = (retry: RetryState, error?: SSEError): void =>
+    update(error ? { status: 'reconnecting', error, retry } : { status: 'reconnecting', retry });
 
   const clear = (name: TimerName): void => {
     if (timers[name] === undefined) return;
@@ -224,7 +234,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     // No attempts while offline: `online` reconnects at once.
     const online = platform.isOnline();
     if (online) later('retry', delayMs, connect);
-    update({ status: 'reconnecting', error, retry: retryState(attempt, online ? delayMs : null) });
+    retrying(retryState(attempt, online ? delayMs : null), error);
   };
 
   /** A native EventSource retries on its own: show it, count it, and respect `maxAttempts`. */
@@ -237,7 +247,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       return;
     }
     // The browser waits the server's `retry:`; known here only when a transport reported it.
-    update({ status: 'reconnecting', retry: retryState(attempt, serverRetryMs ?? null) });
+    retrying(retryState(attempt, serverRetryMs ?? null));
     // A browser retry that never gets an answer must not stay `reconnecting` for ever either.
     timeOpen((serverRetryMs ?? BROWSER_RETRY_MS) + openTimeoutMs);
   };
@@ -258,7 +268,7 @@ export function createConnection(config: ConnectionConfig): Connection {
   const finish = (): void => {
     abort();
     clearAll();
-    update({ status: 'done', error: null, retry: NO_RETRY });
+    settled('done');
   };
 
   const reachedEnd = (event: ReceivedEvent): boolean => {
@@ -299,8 +309,8 @@ export function createConnection(config: ConnectionConfig): Connection {
     clear('retry');
     clear('open');
     paused = false;
-    const fresh =
-      snapshot.status === 'idle' || snapshot.status === 'closed' || snapshot.status === 'done';
+    const { status } = state.get();
+    const fresh = status === 'idle' || status === 'closed' || status === 'done';
     update({ status: fresh ? 'connecting' : 'reconnecting' });
     if (!platform.isOnline()) return; // `online` calls connect()
 
@@ -317,7 +327,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       open: current(() => {
         clear('open');
         openedAt = lastActivity = platform.now();
-        update({ status: 'open', error: null, retry: NO_RETRY });
+        settled('open');
         watchStaleness();
       }),
       event: current((event: ServerSentEvent) => {
@@ -327,7 +337,7 @@ export function createConnection(config: ConnectionConfig): Connection {
         progressed = true;
         lastEventId = event.lastEventId;
         if (event.type === RESET_EVENT) {
-          update({ resets: snapshot.resets + 1, lastResetAt: lastActivity });
+          update({ resets: state.get().resets + 1, lastResetAt: lastActivity });
         }
         const recent = latest.get(event.type) ?? [];
         const count = (recent.at(-1)?.count ?? 0) + 1;
@@ -379,7 +389,7 @@ export function createConnection(config: ConnectionConfig): Connection {
   }
 
   const waitingForNetwork = (): boolean =>
-    !controller && (snapshot.status === 'connecting' || snapshot.status === 'reconnecting');
+    !controller && (state.get().status === 'connecting' || state.get().status === 'reconnecting');
 
   const visibilityChanged = (): void => {
     if (platform.isVisible()) {
@@ -392,7 +402,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       abort();
       clearAll();
       paused = true;
-      update({ status: 'idle' });
+      idled();
     });
   };
 
@@ -419,7 +429,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     for (const fn of unwatch) fn();
     unwatch = [];
     config.transport.release?.();
-    update({ status: 'idle' });
+    idled();
   };
 
   // The linger delay ran out (or there is none): stop, and let the owner forget this stream.
@@ -432,12 +442,12 @@ export function createConnection(config: ConnectionConfig): Connection {
   const self: Connection & { events: number; bytes: number } = {
     config,
     get snapshot() {
-      return snapshot;
+      return state.get();
     },
     get lastEventId() {
       return lastEventId;
     },
-    listeners: new Set(),
+    listeners: state.listeners,
     handlers: new Set(),
     channels: new Map(),
     get refs() {
@@ -478,7 +488,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       failures = 0;
       progressed = false;
       // A finished stream runs again from its start (a job re-run), not from its last id.
-      if (snapshot.status === 'done') lastEventId = '';
+      if (state.get().status === 'done') lastEventId = '';
       connect();
     },
 
@@ -486,7 +496,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       if (!running) return;
       abort();
       clearAll();
-      update({ status: 'closed', error: null, retry: NO_RETRY });
+      settled('closed');
     },
 
     channel<T>(type: string, options: EventOptions<T>): EventChannel<T> {
@@ -510,12 +520,6 @@ export function createConnection(config: ConnectionConfig): Connection {
       } else if (self.channels.delete(channel.type)) {
         live?.removeType?.(channel.type);
       }
-    },
-
-    flush() {
-      if (snapshot === notified) return;
-      notified = snapshot;
-      for (const listener of self.listeners) call(schedule.report, listener, snapshot);
     },
   };
   return self;
