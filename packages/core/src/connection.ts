@@ -5,7 +5,12 @@ import { createRecentEvents } from './recent-events';
 import { type RetryPolicy, retryDelay } from './retry';
 import { call, type NotifyMode, type Scheduler } from './scheduler';
 import { createTimers } from './timers';
-import type { Transport, TransportAttempt, TransportSink } from './transport';
+import {
+  RESET_EVENT,
+  type Transport,
+  type TransportAttempt,
+  type TransportSink,
+} from './transport';
 import type {
   ReceivedEvent,
   RetryState,
@@ -38,8 +43,8 @@ export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 // What Chromium and Firefox wait before their own retry when the server sent no `retry:`.
 const BROWSER_RETRY_MS = 3000;
 
-/** The event type a server sends when it cannot resume from the last event id. */
-export const RESET_EVENT = 'ssekit:reset';
+// Where it lived before: kept for imports of it from here.
+export { RESET_EVENT } from './transport';
 
 /** Everything one connection needs, resolved by the pool. */
 export interface ConnectionConfig {
