@@ -52,7 +52,7 @@ export interface ConnectionConfig {
   readonly transport: Transport;
   readonly retry: Required<RetryPolicy>;
   /** No bytes for this long counts as a drop. */
-  readonly staleAfterMs: number | undefined;
+  readonly staleAfterMs?: number;
   /**
    * No open within this long fails the attempt (then the normal backoff); default
    * {@link DEFAULT_OPEN_TIMEOUT_MS}, 0 or Infinity turns it off.
@@ -61,7 +61,7 @@ export interface ConnectionConfig {
   /** A finite stream: after this event reached every subscriber, the stream ends as `done`. */
   readonly until?: (event: ReceivedEvent) => boolean;
   /** Close after the page has been hidden this long; resume when visible. */
-  readonly pauseWhenHiddenMs: number | undefined;
+  readonly pauseWhenHiddenMs?: number;
   readonly platform: Platform;
   readonly schedule: Scheduler;
   readonly notify: NotifyMode;
@@ -167,7 +167,7 @@ export function createConnection(config: ConnectionConfig): Connection {
   const idled = (): void => update({ status: 'idle' });
   /** Waiting for the next attempt; `error` replaces the one shown, when there is a new one. */
   const retrying = (retry: RetryState, error?: SSEError): void =>
-    update(error ? { status: 'reconnecting', error, retry } : { status: 'reconnecting', retry });
+    update({ status: 'reconnecting', retry, ...(error && { error }) });
 
   // Every timer but the linger delay, which belongs to the subscriptions, not to the stream.
   const clearAll = (): void => {

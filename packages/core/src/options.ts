@@ -105,16 +105,16 @@ export interface ResolvedSource {
   readonly credentials: Credentials;
   /** Pool headers first, the source's on top; a function is called per attempt. */
   readonly headers: Headers;
-  readonly fetch: typeof fetch | undefined;
-  readonly EventSource: typeof EventSource | undefined;
+  readonly fetch?: typeof fetch;
+  readonly EventSource?: typeof EventSource;
   readonly lastEventIdParam: string | false;
-  readonly lastEventIdHeader: boolean | undefined;
-  readonly maxEventSize: number | undefined;
+  readonly lastEventIdHeader?: boolean;
+  readonly maxEventSize?: number;
   readonly retry: Required<RetryPolicy>;
-  readonly staleAfterMs: number | undefined;
-  readonly openTimeoutMs: number | undefined;
-  readonly until: ((event: ReceivedEvent) => boolean) | undefined;
-  readonly pauseWhenHiddenMs: number | undefined;
+  readonly staleAfterMs?: number;
+  readonly openTimeoutMs?: number;
+  readonly until?: (event: ReceivedEvent) => boolean;
+  readonly pauseWhenHiddenMs?: number;
   readonly notify: NotifyMode;
   /** Everything that identifies the stream: what {@link sourceKey} is built from. */
   readonly parts: KeyParts;
@@ -168,21 +168,15 @@ export function resolveSource(url: string, options: PoolOptions, init: SourceIni
     scope: [merged.scope ?? null, (typeof crossTab === 'object' && crossTab.scope) || null],
   };
   return {
+    ...merged,
     url,
     kind,
     method,
     body: init.body ?? null,
     credentials,
     headers: mergeHeaders(options.headers, init.headers),
-    fetch: merged.fetch,
-    EventSource: merged.EventSource,
     lastEventIdParam,
-    lastEventIdHeader: merged.lastEventIdHeader,
-    maxEventSize: merged.maxEventSize,
     retry: { ...DEFAULT_RETRY, ...stripUndefined({ ...options.retry, ...init.retry }) },
-    staleAfterMs: merged.staleAfterMs,
-    openTimeoutMs: merged.openTimeoutMs,
-    until: init.until,
     pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
     notify: merged.notify ?? 'task',
     parts,

@@ -188,16 +188,10 @@ export function createPool(options: PoolOptions = {}): Pool {
         const created = createSourceHandle<Events>(host, key, href, describeKey(resolved.parts));
         factories.set(created, () => {
           const connection: Connection = createConnection({
-            url: href,
+            ...resolved,
             transport: createSourceTransport(resolved, platform, () => connection.snapshot),
-            retry: resolved.retry,
-            staleAfterMs: resolved.staleAfterMs,
-            openTimeoutMs: resolved.openTimeoutMs,
-            until: resolved.until,
-            pauseWhenHiddenMs: resolved.pauseWhenHiddenMs,
             platform,
             schedule,
-            notify: resolved.notify,
             onChange: changed,
             lingerMs,
             // The pool is only a keyed cache: an idle connection is forgotten with its handle.

@@ -51,18 +51,8 @@ function localTransport(source: ResolvedSource): Transport {
   }
   // The fetch transport and its parser load on first use: native-only apps never pay for them.
   return lazyTransport(() =>
-    import('./fetch').then((module) =>
-      module.createFetchTransport({
-        headers: source.headers,
-        method: source.method,
-        body: source.body,
-        credentials: source.credentials,
-        fetch: source.fetch,
-        maxEventSize: source.maxEventSize,
-        lastEventIdParam: source.lastEventIdParam,
-        lastEventIdHeader: source.lastEventIdHeader,
-      }),
-    ),
+    // The resolved options are the fetch transport's options, by the same names.
+    import('./fetch').then((module) => module.createFetchTransport(source)),
   );
 }
 
