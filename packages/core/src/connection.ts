@@ -1,10 +1,8 @@
 import { createEventChannel, type EventChannel, type EventOptions } from './event-channel';
 import { createObservable } from './observable';
 import type { Platform } from './platform';
-import { createRecentEvents } from './recent-events';
 import { type RetryPolicy, retryDelay } from './retry';
 import { call, type NotifyMode, type Scheduler } from './scheduler';
-import { createTimers } from './timers';
 import {
   RESET_EVENT,
   type Transport,
@@ -112,6 +110,9 @@ export interface Connection {
   dropChannel(channel: EventChannel): void;
 }
 
+/** The most events of one type kept for late subscribers, whatever `buffer` asks. */
+const MAX_KEPT = 1000;
+
 type TimerName = 'retry' | 'stale' | 'hidden' | 'open' | 'linger';
 
 /**
@@ -128,8 +129,11 @@ export function createConnection(config: ConnectionConfig): Connection {
   const openTimeoutMs = config.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
   // The user's staleAfterMs, else 3 × the heartbeat interval the server announced.
   let staleAfterMs = config.staleAfterMs;
-  const recent = createRecentEvents();
-  const { later, clear, has } = createTimers<TimerName>(platform);
+  // The latest events of every type (as many as the largest `buffer` asked for, at most
+  // MAX_KEPT), so a late subscriber starts from them and its history is full at once.
+  const latest = new Map<string, { event: ReceivedEvent; count: number }[]>();
+  let kept = 1;
+  const timers: Partial<Record<TimerName, unknown>> = {};
   // The snapshot subscribers read, and its coalesced notifications.
   const state = createObservable(IDLE_SOURCE, schedule, config.notify);
   let controller: AbortController | undefined;
@@ -169,12 +173,24 @@ export function createConnection(config: ConnectionConfig): Connection {
   const retrying = (retry: RetryState, error?: SSEError): void =>
     update({ status: 'reconnecting', retry, ...(error && { error }) });
 
+  const clear = (name: TimerName): void => {
+    if (timers[name] === undefined) return;
+    platform.clearTimeout(timers[name]);
+    timers[name] = undefined;
+  };
   // Every timer but the linger delay, which belongs to the subscriptions, not to the stream.
   const clearAll = (): void => {
     clear('retry');
     clear('stale');
     clear('hidden');
     clear('open');
+  };
+  const later = (name: TimerName, ms: number, fn: () => void): void => {
+    clear(name);
+    timers[name] = platform.setTimeout(() => {
+      timers[name] = undefined;
+      fn();
+    }, ms);
   };
 
   const abort = (): void => {
@@ -328,7 +344,11 @@ export function createConnection(config: ConnectionConfig): Connection {
         if (event.type === RESET_EVENT) {
           update({ resets: state.get().resets + 1, lastResetAt: lastActivity });
         }
-        const count = recent.add(received);
+        const recent = latest.get(event.type) ?? [];
+        const count = (recent.at(-1)?.count ?? 0) + 1;
+        recent.push({ event: received, count });
+        if (recent.length > kept) recent.splice(0, recent.length - kept);
+        latest.set(event.type, recent);
         for (const channel of self.channels.get(event.type) ?? []) channel.push(received, count);
         for (const handler of self.handlers) call(schedule.report, handler, received);
         // Events and the last id are in the pool's inspection, not in the snapshot.
@@ -382,7 +402,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       if (paused) connect();
       return;
     }
-    if (has('hidden') || pauseWhenHiddenMs === undefined) return;
+    if (timers.hidden !== undefined || pauseWhenHiddenMs === undefined) return;
     later('hidden', pauseWhenHiddenMs, () => {
       abort();
       clearAll();
@@ -419,7 +439,6 @@ export function createConnection(config: ConnectionConfig): Connection {
 
   // The linger delay ran out (or there is none): stop, and let the owner forget this stream.
   const idle = (): void => {
-    clear('linger');
     halt();
     config.onIdle(self);
   };
@@ -439,7 +458,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       return refs;
     },
     get lingering() {
-      return has('linger');
+      return timers.linger !== undefined;
     },
     events: 0,
     bytes: 0,
@@ -489,8 +508,8 @@ export function createConnection(config: ConnectionConfig): Connection {
       const found = list.find((c) => c.matches(options as EventOptions));
       if (found) return found as EventChannel<T>;
       const created = createEventChannel<T>(type, options, schedule, config.notify);
-      recent.keep(options.buffer ?? 0);
-      const last = recent.of(type);
+      kept = Math.min(MAX_KEPT, Math.max(kept, options.buffer ?? 0));
+      const last = latest.get(type);
       if (last) created.seed(last);
       self.channels.set(type, [...list, created as EventChannel]);
       // Native EventSource needs one listener per named type: follow subscriptions as they come.
