@@ -1,8 +1,14 @@
 import { createEventChannel, type EventChannel, type EventOptions } from './event-channel';
+import { createObservable } from './observable';
 import type { Platform } from './platform';
 import { type RetryPolicy, retryDelay } from './retry';
 import { call, type NotifyMode, type Scheduler } from './scheduler';
-import type { Transport, TransportAttempt, TransportSink } from './transport';
+import {
+  RESET_EVENT,
+  type Transport,
+  type TransportAttempt,
+  type TransportSink,
+} from './transport';
 import type {
   ReceivedEvent,
   RetryState,
@@ -35,8 +41,8 @@ export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 // What Chromium and Firefox wait before their own retry when the server sent no `retry:`.
 const BROWSER_RETRY_MS = 3000;
 
-/** The event type a server sends when it cannot resume from the last event id. */
-export const RESET_EVENT = 'ssekit:reset';
+// Where it lived before: kept for imports of it from here.
+export { RESET_EVENT } from './transport';
 
 /** Everything one connection needs, resolved by the pool. */
 export interface ConnectionConfig {
@@ -44,7 +50,7 @@ export interface ConnectionConfig {
   readonly transport: Transport;
   readonly retry: Required<RetryPolicy>;
   /** No bytes for this long counts as a drop. */
-  readonly staleAfterMs: number | undefined;
+  readonly staleAfterMs?: number;
   /**
    * No open within this long fails the attempt (then the normal backoff); default
    * {@link DEFAULT_OPEN_TIMEOUT_MS}, 0 or Infinity turns it off.
@@ -53,12 +59,16 @@ export interface ConnectionConfig {
   /** A finite stream: after this event reached every subscriber, the stream ends as `done`. */
   readonly until?: (event: ReceivedEvent) => boolean;
   /** Close after the page has been hidden this long; resume when visible. */
-  readonly pauseWhenHiddenMs: number | undefined;
+  readonly pauseWhenHiddenMs?: number;
   readonly platform: Platform;
   readonly schedule: Scheduler;
   readonly notify: NotifyMode;
   /** Called on every change, for the pool's inspection and warnings. */
   readonly onChange: (connection: Connection) => void;
+  /** How long the connection stays open after its last subscriber left (0: closes at once). */
+  readonly lingerMs: number;
+  /** The connection closed after its last subscriber left: its owner forgets it. */
+  readonly onIdle: (connection: Connection) => void;
 }
 
 /** One stream as the pool and handles see it. */
@@ -69,17 +79,26 @@ export interface Connection {
   /** `source.on` handlers: every event of every type the transport delivers. */
   readonly handlers: Set<(event: ReceivedEvent) => void>;
   readonly channels: Map<string, EventChannel[]>;
-  /** Subscriptions of every kind; the pool closes the connection when this reaches 0. */
-  refs: number;
+  /** Subscriptions of every kind: {@link Connection.retain} minus {@link Connection.release}. */
+  readonly refs: number;
+  /** True while the last subscriber has left and the linger delay runs. */
+  readonly lingering: boolean;
   /** The last event id seen: every new attempt resumes from it. */
   readonly lastEventId: string;
   /** Events and bytes received, for the inspector. */
   readonly events: number;
   readonly bytes: number;
-  lingerTimer: unknown;
-  /** First subscriber: connect, and follow the network and the page's visibility. */
-  start(): void;
-  /** Last subscriber gone (after the linger delay): end everything, leave no timer behind. */
+  /**
+   * One more subscriber. The first connects (and follows the network and the page's
+   * visibility); one that comes back inside the linger delay keeps the same stream.
+   */
+  retain(): void;
+  /**
+   * One subscriber fewer. After the last, the stream stays open `lingerMs` (StrictMode mounts
+   * twice, route changes unmount before they mount), then stops and tells `onIdle`.
+   */
+  release(): void;
+  /** Ends everything now, lingering or not, and leaves no timer behind (the pool's `reset`). */
   stop(): void;
   /** Drop the current attempt and connect again now, from the last event id. */
   reconnect(): void;
@@ -89,21 +108,21 @@ export interface Connection {
   channel<T>(type: string, options: EventOptions<T>): EventChannel<T>;
   /** Forget a channel nobody reads any more; the connection and other types carry on. */
   dropChannel(channel: EventChannel): void;
-  flush(): void;
 }
 
 /** The most events of one type kept for late subscribers, whatever `buffer` asks. */
 const MAX_KEPT = 1000;
 
-type TimerName = 'retry' | 'stale' | 'hidden' | 'open';
+type TimerName = 'retry' | 'stale' | 'hidden' | 'open' | 'linger';
 
 /**
  * Creates one stream: its attempts, retry policy, status and the dispatch of events to
- * channels. The pool decides when it starts and stops; subscribers never touch it directly.
+ * channels. Subscriptions retain and release it; after the last one leaves and the linger
+ * delay, it stops and tells `onIdle`.
  *
  * @example
  * const connection = createConnection(config);
- * connection.start();
+ * connection.retain();
  */
 export function createConnection(config: ConnectionConfig): Connection {
   const { platform, retry: policy, schedule, pauseWhenHiddenMs } = config;
@@ -115,8 +134,8 @@ export function createConnection(config: ConnectionConfig): Connection {
   const latest = new Map<string, { event: ReceivedEvent; count: number }[]>();
   let kept = 1;
   const timers: Partial<Record<TimerName, unknown>> = {};
-  let snapshot = IDLE_SOURCE;
-  let notified = IDLE_SOURCE;
+  // The snapshot subscribers read, and its coalesced notifications.
+  const state = createObservable(IDLE_SOURCE, schedule, config.notify);
   let controller: AbortController | undefined;
   let live: TransportAttempt | undefined;
   let running = false;
@@ -129,8 +148,12 @@ export function createConnection(config: ConnectionConfig): Connection {
   let openedAt: number | null = null;
   let lastActivity = 0;
   let unwatch: Array<() => void> = [];
+  let refs = 0;
 
+  // Every change of the snapshot goes through here (from the named transitions below): a new
+  // frozen object only when a field changed, so `get()` stays stable otherwise.
   const update = (patch: Partial<SourceSnapshot>): void => {
+    const snapshot = state.get();
     let changed = false;
     for (const key in patch) {
       if (patch[key as keyof SourceSnapshot] !== snapshot[key as keyof SourceSnapshot]) {
@@ -138,16 +161,24 @@ export function createConnection(config: ConnectionConfig): Connection {
       }
     }
     if (!changed) return;
-    snapshot = Object.freeze({ ...snapshot, ...patch });
-    schedule(self, config.notify);
+    state.set(Object.freeze({ ...snapshot, ...patch }));
     config.onChange(self);
   };
+
+  // The named transitions: every change of status goes through one of these.
+  const settled = (status: 'open' | 'done' | 'closed'): void =>
+    update({ status, error: null, retry: NO_RETRY });
+  const idled = (): void => update({ status: 'idle' });
+  /** Waiting for the next attempt; `error` replaces the one shown, when there is a new one. */
+  const retrying = (retry: RetryState, error?: SSEError): void =>
+    update({ status: 'reconnecting', retry, ...(error && { error }) });
 
   const clear = (name: TimerName): void => {
     if (timers[name] === undefined) return;
     platform.clearTimeout(timers[name]);
     timers[name] = undefined;
   };
+  // Every timer but the linger delay, which belongs to the subscriptions, not to the stream.
   const clearAll = (): void => {
     clear('retry');
     clear('stale');
@@ -208,7 +239,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     // No attempts while offline: `online` reconnects at once.
     const online = platform.isOnline();
     if (online) later('retry', delayMs, connect);
-    update({ status: 'reconnecting', error, retry: retryState(attempt, online ? delayMs : null) });
+    retrying(retryState(attempt, online ? delayMs : null), error);
   };
 
   /** A native EventSource retries on its own: show it, count it, and respect `maxAttempts`. */
@@ -221,7 +252,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       return;
     }
     // The browser waits the server's `retry:`; known here only when a transport reported it.
-    update({ status: 'reconnecting', retry: retryState(attempt, serverRetryMs ?? null) });
+    retrying(retryState(attempt, serverRetryMs ?? null));
     // A browser retry that never gets an answer must not stay `reconnecting` for ever either.
     timeOpen((serverRetryMs ?? BROWSER_RETRY_MS) + openTimeoutMs);
   };
@@ -242,7 +273,7 @@ export function createConnection(config: ConnectionConfig): Connection {
   const finish = (): void => {
     abort();
     clearAll();
-    update({ status: 'done', error: null, retry: NO_RETRY });
+    settled('done');
   };
 
   const reachedEnd = (event: ReceivedEvent): boolean => {
@@ -283,8 +314,8 @@ export function createConnection(config: ConnectionConfig): Connection {
     clear('retry');
     clear('open');
     paused = false;
-    const fresh =
-      snapshot.status === 'idle' || snapshot.status === 'closed' || snapshot.status === 'done';
+    const { status } = state.get();
+    const fresh = status === 'idle' || status === 'closed' || status === 'done';
     update({ status: fresh ? 'connecting' : 'reconnecting' });
     if (!platform.isOnline()) return; // `online` calls connect()
 
@@ -301,7 +332,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       open: current(() => {
         clear('open');
         openedAt = lastActivity = platform.now();
-        update({ status: 'open', error: null, retry: NO_RETRY });
+        settled('open');
         watchStaleness();
       }),
       event: current((event: ServerSentEvent) => {
@@ -311,7 +342,7 @@ export function createConnection(config: ConnectionConfig): Connection {
         progressed = true;
         lastEventId = event.lastEventId;
         if (event.type === RESET_EVENT) {
-          update({ resets: snapshot.resets + 1, lastResetAt: lastActivity });
+          update({ resets: state.get().resets + 1, lastResetAt: lastActivity });
         }
         const recent = latest.get(event.type) ?? [];
         const count = (recent.at(-1)?.count ?? 0) + 1;
@@ -363,7 +394,7 @@ export function createConnection(config: ConnectionConfig): Connection {
   }
 
   const waitingForNetwork = (): boolean =>
-    !controller && (snapshot.status === 'connecting' || snapshot.status === 'reconnecting');
+    !controller && (state.get().status === 'connecting' || state.get().status === 'reconnecting');
 
   const visibilityChanged = (): void => {
     if (platform.isVisible()) {
@@ -376,48 +407,84 @@ export function createConnection(config: ConnectionConfig): Connection {
       abort();
       clearAll();
       paused = true;
-      update({ status: 'idle' });
+      idled();
     });
+  };
+
+  // First subscriber: connect, and follow the network and the page's visibility.
+  const start = (): void => {
+    if (running || platform.isServer) return;
+    running = true;
+    unwatch = [
+      // Waiting for the network: try at once instead of at the end of a backoff delay.
+      platform.onOnlineChange(() => platform.isOnline() && waitingForNetwork() && connect()),
+    ];
+    if (pauseWhenHiddenMs !== undefined) {
+      unwatch.push(platform.onVisibilityChange(visibilityChanged));
+    }
+    connect();
+  };
+
+  // End everything, leave no timer behind.
+  const halt = (): void => {
+    if (!running) return;
+    running = false;
+    abort();
+    clearAll();
+    for (const fn of unwatch) fn();
+    unwatch = [];
+    config.transport.release?.();
+    idled();
+  };
+
+  // The linger delay ran out (or there is none): stop, and let the owner forget this stream.
+  const idle = (): void => {
+    halt();
+    config.onIdle(self);
   };
 
   const self: Connection & { events: number; bytes: number } = {
     config,
     get snapshot() {
-      return snapshot;
+      return state.get();
     },
     get lastEventId() {
       return lastEventId;
     },
-    listeners: new Set(),
+    listeners: state.listeners,
     handlers: new Set(),
     channels: new Map(),
-    refs: 0,
+    get refs() {
+      return refs;
+    },
+    get lingering() {
+      return timers.linger !== undefined;
+    },
     events: 0,
     bytes: 0,
-    lingerTimer: undefined,
 
-    start() {
-      if (running || platform.isServer) return;
-      running = true;
-      unwatch = [
-        // Waiting for the network: try at once instead of at the end of a backoff delay.
-        platform.onOnlineChange(() => platform.isOnline() && waitingForNetwork() && connect()),
-      ];
-      if (pauseWhenHiddenMs !== undefined) {
-        unwatch.push(platform.onVisibilityChange(visibilityChanged));
+    retain() {
+      // A subscriber came back inside the linger delay: same connection, no churn.
+      clear('linger');
+      refs++;
+      start();
+      config.onChange(self);
+    },
+
+    release() {
+      if (refs === 0) return;
+      if (--refs === 0) {
+        // A server never connects, so there is nothing to keep: no timer may outlive the request.
+        if (config.lingerMs <= 0 || platform.isServer) idle();
+        else later('linger', config.lingerMs, idle);
       }
-      connect();
+      config.onChange(self);
     },
 
     stop() {
-      if (!running) return;
-      running = false;
-      abort();
-      clearAll();
-      for (const fn of unwatch) fn();
-      unwatch = [];
-      config.transport.release?.();
-      update({ status: 'idle' });
+      clear('linger');
+      refs = 0;
+      halt();
     },
 
     reconnect() {
@@ -425,7 +492,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       failures = 0;
       progressed = false;
       // A finished stream runs again from its start (a job re-run), not from its last id.
-      if (snapshot.status === 'done') lastEventId = '';
+      if (state.get().status === 'done') lastEventId = '';
       connect();
     },
 
@@ -433,7 +500,7 @@ export function createConnection(config: ConnectionConfig): Connection {
       if (!running) return;
       abort();
       clearAll();
-      update({ status: 'closed', error: null, retry: NO_RETRY });
+      settled('closed');
     },
 
     channel<T>(type: string, options: EventOptions<T>): EventChannel<T> {
@@ -457,12 +524,6 @@ export function createConnection(config: ConnectionConfig): Connection {
       } else if (self.channels.delete(channel.type)) {
         live?.removeType?.(channel.type);
       }
-    },
-
-    flush() {
-      if (snapshot === notified) return;
-      notified = snapshot;
-      for (const listener of self.listeners) call(schedule.report, listener, snapshot);
     },
   };
   return self;

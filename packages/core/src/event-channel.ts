@@ -1,3 +1,4 @@
+import { createObservable } from './observable';
 import { call, type NotifyMode, type Scheduler } from './scheduler';
 import type { StandardSchemaV1 } from './standard-schema';
 import type { EventSnapshot, ReceivedEvent, ServerSentEvent, SSEError } from './types';
@@ -80,9 +81,8 @@ function failure(
   event: ServerSentEvent,
   issues?: readonly StandardSchemaV1.Issue[],
 ): Outcome {
-  const error: SSEError = issues
-    ? { kind, message, raw: event.data, issues }
-    : { kind, message, raw: event.data };
+  const error: SSEError = { kind, message, raw: event.data };
+  if (issues) return { ok: false, error: { ...error, issues } };
   return { ok: false, error };
 }
 
@@ -117,7 +117,6 @@ export interface EventChannel<T = unknown> {
    * count), without a notification: `history` fills up to `buffer` from them.
    */
   seed(events: readonly { event: ReceivedEvent; count: number }[]): void;
-  flush(): void;
 }
 
 /**
@@ -136,8 +135,7 @@ export function createEventChannel<T>(
   const { parse = 'json', schema, buffer = 0 } = options;
   const notify = options.notify ?? notifyMode;
   const { report } = schedule;
-  let snapshot: EventSnapshot<T> = EMPTY_EVENT;
-  let notified = snapshot;
+  const state = createObservable<EventSnapshot<T>>(EMPTY_EVENT, schedule, notify);
   // Set while an async schema validates: later events wait their turn so order holds.
   let queue: Promise<void> | undefined;
 
@@ -160,28 +158,29 @@ export function createEventChannel<T>(
   };
 
   const commit = (event: ReceivedEvent, count: number, outcome: Outcome): void => {
-    const previous = snapshot;
+    const previous = state.get();
     const value = outcome.ok ? (outcome.value as T) : previous.data;
-    snapshot = Object.freeze({
-      raw: event.data,
-      lastEventId: event.lastEventId,
-      receivedAt: event.receivedAt,
-      count,
-      // Keep the last good value: one bad event must not blank a widget.
-      data: value,
-      error: outcome.ok ? null : outcome.error,
-      history:
-        outcome.ok && buffer > 0
-          ? [
-              ...previous.history.slice(Math.max(0, previous.history.length + 1 - buffer)),
-              value as T,
-            ]
-          : previous.history,
-    });
+    state.set(
+      Object.freeze({
+        raw: event.data,
+        lastEventId: event.lastEventId,
+        receivedAt: event.receivedAt,
+        count,
+        // Keep the last good value: one bad event must not blank a widget.
+        data: value,
+        error: outcome.ok ? null : outcome.error,
+        history:
+          outcome.ok && buffer > 0
+            ? [
+                ...previous.history.slice(Math.max(0, previous.history.length + 1 - buffer)),
+                value as T,
+              ]
+            : previous.history,
+      }),
+    );
     // No copy per event: a Set stays safe to iterate while handlers unsubscribe themselves.
     // One handler's exception is reported and never reaches the stream or the handlers after it.
     if (outcome.ok) for (const handler of self.handlers) call(report, handler, value as T, event);
-    schedule(self, notify);
   };
 
   const apply = (event: ReceivedEvent, count: number): Promise<void> | undefined => {
@@ -200,9 +199,9 @@ export function createEventChannel<T>(
     type,
     options,
     get snapshot() {
-      return snapshot;
+      return state.get();
     },
-    listeners: new Set(),
+    listeners: state.listeners,
     handlers: new Set(),
     get refs() {
       return self.listeners.size + self.handlers.size;
@@ -218,12 +217,7 @@ export function createEventChannel<T>(
     },
     seed(events) {
       for (const { event, count } of events.slice(-Math.max(1, buffer))) self.push(event, count);
-      notified = snapshot;
-    },
-    flush() {
-      if (snapshot === notified) return;
-      notified = snapshot;
-      for (const listener of self.listeners) call(report, listener, snapshot);
+      state.settle();
     },
   };
   return self;

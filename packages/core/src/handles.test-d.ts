@@ -45,3 +45,8 @@ ticker.event('tick').on((data, event) => {
 // @ts-expect-error 'aborted' is not an error kind
 const aborted: import('./types').SSEErrorKind = 'aborted';
 void aborted;
+
+// SSEError narrows by kind, and every field stays readable on the union (users' code compiles).
+declare const failure: import('./types').SSEError;
+expectTypeOf(failure.status).toEqualTypeOf<number | undefined>();
+if (failure.kind === 'parse') expectTypeOf(failure.raw).toEqualTypeOf<string>();

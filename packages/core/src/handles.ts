@@ -5,6 +5,7 @@ import {
   type EventOptions,
   sameEventOptions,
 } from './event-channel';
+import { join, listenThenRun } from './observable';
 import type { StandardSchemaV1 } from './standard-schema';
 import type {
   EventMap,
@@ -80,48 +81,11 @@ interface OwnedEventHandle<T> extends EventHandle<T> {
 /**
  * What handles need from their pool. A handle passes itself when it acquires: the pool may have
  * forgotten it (and its key) while nobody listened, and finds how to connect it from the handle.
+ * The connection it gets is retained once; the subscription releases it on the connection.
  */
 export interface HandleHost {
   connectionOf(key: string): Connection | undefined;
   acquire(key: string, handle: SourceHandle<any>): Connection;
-  release(key: string, connection: Connection): void;
-}
-
-/**
- * The function to store for one subscription: itself, or (when the same function already
- * subscribed) a wrapper, so each subscription has its own entry and ends only its own.
- */
-function distinct<F>(set: Set<F>, fn: F): F {
-  if (!set.has(fn)) return fn;
-  return ((...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args)) as F;
-}
-
-/** One subscription to a set on the source's connection; the returned function ends only it. */
-function join<F>(
-  host: HandleHost,
-  key: string,
-  handle: SourceHandle<any>,
-  setOf: (connection: Connection) => Set<F>,
-  fn: F,
-): () => void {
-  const connection = host.acquire(key, handle);
-  const set = setOf(connection);
-  const entry = distinct(set, fn);
-  set.add(entry);
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    set.delete(entry);
-    host.release(key, connection);
-  };
-}
-
-function listenThenRun<S>(handle: Readable<S>, run: (value: S) => void): () => void {
-  // Listen first: a late subscriber's channel is seeded on listen, and `run` must see that value.
-  const stop = handle.listen(run);
-  run(handle.get());
-  return stop;
 }
 
 /**
@@ -153,8 +117,14 @@ export function createSourceHandle<Events extends EventMap>(
     url,
     description,
     get: () => host.connectionOf(key)?.snapshot ?? IDLE_SOURCE,
-    listen: (listener) => join(host, key, handle, (c) => c.listeners, listener),
-    on: (handler) => join(host, key, handle, (c) => c.handlers, handler),
+    listen: (listener) => {
+      const connection = host.acquire(key, handle);
+      return join(connection, connection.listeners, listener);
+    },
+    on: (handler) => {
+      const connection = host.acquire(key, handle);
+      return join(connection, connection.handlers, handler);
+    },
     subscribe: (run) => listenThenRun(handle, run),
     event: (type, options = {} as never) => eventHandle(type, options),
     reconnect: () => host.connectionOf(key)?.reconnect(),
@@ -170,21 +140,15 @@ function createEventHandle<T>(
   type: string,
   options: EventOptions<T>,
 ): OwnedEventHandle<T> {
-  // One closure per subscription, no wrappers: idle subscriptions are what a dashboard holds most.
-  const join = <F>(handlers: boolean, fn: F): (() => void) => {
+  const enter = <F>(handlers: boolean, fn: F): (() => void) => {
     const connection = host.acquire(key, source);
-    const channel = connection.channel(type, options);
-    const set = (handlers ? channel.handlers : channel.listeners) as Set<F>;
-    const entry = distinct(set, fn);
-    set.add(entry);
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      set.delete(entry);
-      if (channel.refs === 0) connection.dropChannel(channel as EventChannel);
-      host.release(key, connection);
-    };
+    const channel = connection.channel(type, options) as EventChannel;
+    return join(
+      connection,
+      (handlers ? channel.handlers : channel.listeners) as Set<F>,
+      fn,
+      channel,
+    );
   };
   const handle: OwnedEventHandle<T> = {
     type,
@@ -195,9 +159,9 @@ function createEventHandle<T>(
       const channel = channels?.find((c) => c.matches(options as EventOptions));
       return (channel?.snapshot as EventSnapshot<T> | undefined) ?? EMPTY_EVENT;
     },
-    listen: (listener) => join(false, listener),
+    listen: (listener) => enter(false, listener),
     subscribe: (run) => listenThenRun(handle, run),
-    on: (handler) => join(true, handler),
+    on: (handler) => enter(true, handler),
   };
   return handle;
 }

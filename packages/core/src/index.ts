@@ -10,6 +10,7 @@ export {
 export { IDLE_SOURCE } from './connection';
 export { EMPTY_EVENT, type EventOptions, type ParseOption } from './event-channel';
 export type { EventData, EventHandle, SourceHandle } from './handles';
+export type { PoolOptions, SourceInit } from './options';
 export { createPlatform, type Platform } from './platform';
 export {
   type ConnectionInspection,
@@ -17,8 +18,6 @@ export {
   getDefaultPool,
   type Pool,
   type PoolInspection,
-  type PoolOptions,
-  type SourceInit,
 } from './pool';
 export { backoffDelay, isRetryable, type RetryPolicy } from './retry';
 export type { NotifyMode } from './scheduler';

@@ -1,105 +1,15 @@
 import { type Connection, createConnection } from './connection';
 import { warnAboutConnectionLimit } from './connection-limit';
-import type { CrossTabOptions } from './cross-tab';
 import { createSourceHandle, type HandleHost, type SourceHandle } from './handles';
 import { describeKey, sourceKey } from './key';
+import { DEFAULT_LINGER_MS, type PoolOptions, resolveSource, type SourceInit } from './options';
 import { createPlatform, type Platform } from './platform';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry';
-import { call, createScheduler, type NotifyMode, rethrow } from './scheduler';
-import { sourceTransport } from './source-transport';
-import type { Transport } from './transport';
-import type { FetchTransportOptions } from './transports/fetch';
-import type {
-  EventMap,
-  ReceivedEvent,
-  RetryState,
-  SourceRole,
-  SourceSnapshot,
-  SSEError,
-} from './types';
-import type { Credentials, RequestBody } from './web-types';
+import { call, createScheduler, rethrow } from './scheduler';
+import { createSourceTransport } from './source-transport';
+import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
 
-/** How one stream is requested. Everything that changes who you are enters the pool's key. */
-export interface SourceInit {
-  /** `'auto'` (default): native `EventSource` where it exists and can express the request, else fetch. */
-  transport?: 'auto' | 'eventsource' | 'fetch' | Transport;
-  /** Fetch transport: static headers, or a function called before every attempt (fresh tokens). */
-  headers?: FetchTransportOptions['headers'];
-  /** Fetch transport; default `'GET'`. */
-  method?: string;
-  /** Fetch transport. */
-  body?: RequestBody;
-  /** `'include'` sends cookies cross-origin (`withCredentials` on a native EventSource). */
-  credentials?: Credentials;
-  /** Fetch transport: your own `fetch`. */
-  fetch?: typeof fetch;
-  /** Native transport: your own `EventSource` constructor. */
-  EventSource?: typeof EventSource;
-  /**
-   * Query parameter that carries the last event id where no header can: every new native
-   * EventSource, and fetch cross-origin. Default `'lastEventId'`; `false` turns it off.
-   */
-  lastEventIdParam?: string | false;
-  /**
-   * Fetch cross-origin: send the `Last-Event-ID` header too (the server must allow it in CORS).
-   * Same-origin it is always sent.
-   */
-  lastEventIdHeader?: boolean;
-  /** No response within this long fails the attempt (then the normal backoff); default 30 000 ms. */
-  openTimeoutMs?: number;
-  /**
-   * A finite stream: once an event for which this returns true reached every subscriber, the
-   * stream ends for good with status `'done'`. `reconnect()` starts it afresh. Under `'auto'` it
-   * selects fetch, which sees every event type.
-   */
-  until?: (event: ReceivedEvent) => boolean;
-  /** Retry policy beyond the browser's own retry. */
-  retry?: RetryPolicy;
-  /**
-   * No bytes (heartbeats count) for this long counts as a drop. With `transport: 'auto'` it selects
-   * fetch, which sees heartbeat comments; a native EventSource sees only events.
-   */
-  staleAfterMs?: number;
-  /** Close after the page was hidden `afterMs`; resume from the last id when it is visible again. */
-  pauseWhenHidden?: { afterMs: number };
-  /** Largest event accepted, in bytes; default 8 MiB. */
-  maxEventSize?: number;
-  /** Coalesce notifications per task (default) or per animation frame. */
-  notify?: NotifyMode;
-  /**
-   * Who the stream is for (e.g. the user id). It enters the key, so a new user never gets the
-   * previous user's stream, even one still lingering; it is also the default `crossTab.scope`.
-   */
-  scope?: string;
-  /**
-   * One connection for the whole browser instead of one per tab: the leader tab holds it and
-   * relays events to the others. Where Web Locks or BroadcastChannel are missing the source
-   * stays local. Headers from a function are shared only with a `scope` (who the stream is for).
-   */
-  crossTab?: boolean | CrossTabOptions;
-}
-
-/** Options of {@link createPool}: defaults for every source, plus the pool's own. */
-export interface PoolOptions extends Omit<SourceInit, 'method' | 'body' | 'until'> {
-  /** How long a connection stays open after its last subscriber left; default 1000 ms. */
-  lingerMs?: number;
-  /** Replace platform seams (timers, clock, visibility, online state) — tests do. */
-  platform?: Platform;
-  /** Resolve relative URLs against this; default the page's URL. */
-  baseUrl?: string;
-  /** Connect where there is no `window` (Node scripts and tests). Default false: SSR stays inert. */
-  connectOnServer?: boolean;
-  /**
-   * Development warnings (HTTP/1.1 connection limit, a pool that cannot connect outside a
-   * browser, a source that cannot be shared across tabs); default true.
-   */
-  warnings?: boolean;
-  /**
-   * Called with what a subscriber (`listen`, `subscribe`, `on`) threw. The stream and the other
-   * subscribers carry on either way. Default: rethrown in a microtask, as EventTarget does.
-   */
-  onError?: (error: unknown) => void;
-}
+// Where they lived before `options.ts`: tests and bindings import them from here.
+export type { PoolOptions, SourceInit } from './options';
 
 /** One connection, as people need to see it. Never contains header values. */
 export interface ConnectionInspection {
@@ -180,7 +90,7 @@ export function createPool(options: PoolOptions = {}): Pool {
   const base = options.platform ?? createPlatform();
   const platform: Platform = options.connectOnServer ? { ...base, isServer: false } : base;
   const schedule = createScheduler(platform, options.onError ?? rethrow);
-  const lingerMs = options.lingerMs ?? 1000;
+  const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
   // What the pool holds is what is in use: a connection (subscribed or lingering) and its
   // handle. When a connection closes for good its key is forgotten; handles made but never
   // listened to, and the render cache, are bounded.
@@ -247,31 +157,8 @@ export function createPool(options: PoolOptions = {}): Pool {
         unused.delete(key);
         inUse.set(key, handle);
       }
-      if (connection.lingerTimer !== undefined) {
-        // A subscriber came back inside the linger delay: same connection, no churn.
-        platform.clearTimeout(connection.lingerTimer);
-        connection.lingerTimer = undefined;
-      }
-      connection.refs++;
-      connection.start();
-      touched();
+      connection.retain();
       return connection;
-    },
-    release(key, connection) {
-      if (--connection.refs > 0) return touched();
-      // Closed by reset(): nothing of it is left to forget.
-      if (connections.get(key) !== connection) return;
-      const dispose = (): void => {
-        connection.lingerTimer = undefined;
-        connection.stop();
-        forget(key);
-        touched();
-      };
-      // Grace period: StrictMode mounts twice and route changes unmount before they mount.
-      // A server never connects, so there is nothing to keep: no timer may outlive the request.
-      if (lingerMs <= 0 || platform.isServer) dispose();
-      else connection.lingerTimer = platform.setTimeout(dispose, lingerMs);
-      touched();
     },
   };
 
@@ -294,26 +181,24 @@ export function createPool(options: PoolOptions = {}): Pool {
       const hit = recent.get(text);
       if (hit && hit.page === page && sameInit(hit.init, init)) return hit.handle;
       const href = resolveUrl(url, options, platform);
-      const { parts, create } = sourceTransport(href, options, init, platform);
-      const key = sourceKey(parts);
+      const resolved = resolveSource(href, options, init);
+      const key = sourceKey(resolved.parts);
       let handle = inUse.get(key) ?? unused.get(key);
       if (!handle) {
-        const merged = { ...options, ...init };
-        const retry = { ...DEFAULT_RETRY, ...stripUndefined({ ...options.retry, ...init.retry }) };
-        const created = createSourceHandle<Events>(host, key, href, describeKey(parts));
+        const created = createSourceHandle<Events>(host, key, href, describeKey(resolved.parts));
         factories.set(created, () => {
           const connection: Connection = createConnection({
-            url: href,
-            transport: create(() => connection.snapshot),
-            retry,
-            staleAfterMs: merged.staleAfterMs,
-            openTimeoutMs: merged.openTimeoutMs,
-            until: merged.until,
-            pauseWhenHiddenMs: merged.pauseWhenHidden?.afterMs,
+            ...resolved,
+            transport: createSourceTransport(resolved, platform, () => connection.snapshot),
             platform,
             schedule,
-            notify: merged.notify ?? 'task',
             onChange: changed,
+            lingerMs,
+            // The pool is only a keyed cache: an idle connection is forgotten with its handle.
+            onIdle: () => {
+              if (connections.get(key) === connection) forget(key);
+              touched();
+            },
           });
           return connection;
         });
@@ -344,7 +229,7 @@ export function createPool(options: PoolOptions = {}): Pool {
           lastEventId: c.lastEventId,
           events: c.events,
           bytes: c.bytes,
-          lingering: c.lingerTimer !== undefined,
+          lingering: c.lingering,
         };
       }),
     }),
@@ -353,11 +238,7 @@ export function createPool(options: PoolOptions = {}): Pool {
       return () => inspectors.delete(listener);
     },
     reset() {
-      for (const connection of connections.values()) {
-        if (connection.lingerTimer !== undefined) platform.clearTimeout(connection.lingerTimer);
-        connection.lingerTimer = undefined;
-        connection.stop();
-      }
+      for (const connection of connections.values()) connection.stop();
       connections.clear();
       inUse.clear();
       unused.clear();
@@ -424,10 +305,6 @@ function sameInit(a: SourceInit, b: SourceInit): boolean {
   if (a === b) return true;
   const keys = Object.keys(a) as (keyof SourceInit)[];
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 let defaultPool: Pool | undefined;

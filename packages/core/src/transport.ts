@@ -1,5 +1,8 @@
 import type { ServerSentEvent, SourceRole, SSEError } from './types';
 
+/** The event type a server sends when it cannot resume from the last event id. */
+export const RESET_EVENT = 'ssekit:reset';
+
 /** What the connection layer asks of one connection attempt. */
 export interface TransportRequest {
   /** Absolute URL. */

@@ -17,19 +17,10 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' |
  * - `oversized`: one event was larger than `maxEventSize` and was dropped (the stream goes on);
  * - `parse` / `validation`: one event's data failed `JSON.parse` or the schema (the stream goes on).
  */
-export type SSEErrorKind =
-  | 'network'
-  | 'http'
-  | 'content-type'
-  | 'stopped'
-  | 'cors'
-  | 'oversized'
-  | 'parse'
-  | 'validation';
+export type SSEErrorKind = SSEError['kind'];
 
-/** A typed error, safe to render: it never contains header values. */
-export interface SSEError {
-  readonly kind: SSEErrorKind;
+/** What every {@link SSEError} carries; each kind says which fields it fills in. */
+interface SSEErrorFields {
   readonly message: string;
   /** HTTP status, where one is known. */
   readonly status?: number;
@@ -40,6 +31,37 @@ export interface SSEError {
   /** Standard Schema issues for `validation` errors. */
   readonly issues?: readonly StandardSchemaV1.Issue[];
 }
+
+/** The request failed, was refused or ended: the connection's `error` (`status` where known). */
+export interface SSERequestError extends SSEErrorFields {
+  readonly kind: 'network' | 'http' | 'content-type' | 'stopped' | 'cors';
+}
+
+/** One event larger than `maxEventSize` was dropped; the stream goes on. */
+export interface SSEOversizedError extends SSEErrorFields {
+  readonly kind: 'oversized';
+}
+
+/** One event's data failed `JSON.parse` (or your `parse`); the stream goes on. */
+export interface SSEParseError extends SSEErrorFields {
+  readonly kind: 'parse';
+  readonly raw: string;
+}
+
+/** One event's data failed its Standard Schema (`issues` says where); the stream goes on. */
+export interface SSEValidationError extends SSEErrorFields {
+  readonly kind: 'validation';
+  readonly raw: string;
+}
+
+/**
+ * A typed error, safe to render: it never contains header values. Narrow it by `kind`; every
+ * field can be read on any kind (undefined where it does not apply).
+ *
+ * @example
+ * if (error?.kind === 'validation') console.table(error.issues);
+ */
+export type SSEError = SSERequestError | SSEOversizedError | SSEParseError | SSEValidationError;
 
 /** Retry state you can render: which attempt, how long we wait, and whether we gave up. */
 export interface RetryState {

@@ -1,6 +1,5 @@
-import { RESET_EVENT } from '../connection';
 import { parseRetryAfter } from '../retry';
-import type { Transport } from '../transport';
+import { RESET_EVENT, type Transport } from '../transport';
 import type { SSEError } from '../types';
 
 /**

@@ -1,7 +1,7 @@
 import { createEventStreamParser } from '../parser';
 import { parseRetryAfter } from '../retry';
 import type { Transport, TransportRequest, TransportSink } from '../transport';
-import type { SSEError } from '../types';
+import type { SSERequestError } from '../types';
 import type { Credentials, RequestBody } from '../web-types';
 
 /**
@@ -70,7 +70,7 @@ async function attempt(
   };
   signal.addEventListener('abort', cancel);
   // Abort is the connection layer's own doing: it is never reported.
-  const fail = (message: string, error?: Omit<SSEError, 'message'>): void => {
+  const fail = (message: string, error?: Omit<SSERequestError, 'message'>): void => {
     if (!signal.aborted) sink.fail({ kind: 'network', ...error, message });
   };
   // Cross-origin with a header or method that is not CORS-safelisted: the browser asks first.
