@@ -57,6 +57,25 @@ function racingLog(hooks: {
 describe.each<Flavour>(['node:http', 'hono'])(
   'ssekit client against the hub over %s',
   (flavour) => {
+    it('a fresh client that drops before its first event misses nothing published meanwhile', async () => {
+      hub = createHub({ log: memoryLog({ epoch: 'ep' }) });
+      served = await serveHub(hub, flavour);
+      await hub.publish('t', { n: 0 }); // history from before the client joined: not replayed
+      makePool(200); // reconnects 200 ms after the drop: the publishes below land in between
+      const seen: number[] = [];
+      pool
+        .source(`${served.url}?topic=t`)
+        .event<{ n: number }>('message')
+        .on((data) => seen.push(data.n));
+      await vi.waitFor(() => expect(hub.stats().connections).toBe(1));
+      const before = served.accepted();
+      served.drop();
+      await vi.waitFor(() => expect(hub.stats().connections).toBe(0));
+      for (let n = 1; n <= 3; n++) await hub.publish('t', { n });
+      await vi.waitFor(() => expect(served.accepted()).toBeGreaterThan(before), { timeout: 5000 });
+      await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]), { timeout: 5000 });
+    });
+
     it('20 forced drops while 2000 events are published: every event exactly once, in order', async () => {
       hub = createHub({ log: memoryLog({ maxEvents: 2000 }) });
       served = await serveHub(hub, flavour);

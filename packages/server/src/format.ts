@@ -53,6 +53,18 @@ export function formatReset(reason: ResetReason, headId: string): Uint8Array {
 }
 
 /**
+ * An id with no data: it dispatches no event, but moves the client's last event id (WHATWG
+ * dispatch step 1). A fresh stream starts with it, so a client that drops before its first event
+ * still resumes from where it joined instead of from "now".
+ *
+ * @example
+ * positionFrame('k3x9-120'); // bytes of "id: k3x9-120\n\n"
+ */
+export function positionFrame(id: string): Uint8Array {
+  return encode(`id: ${id}\n\n`);
+}
+
+/**
  * The heartbeat comment. The first bytes of every stream are this comment, so the ssekit client
  * learns the interval and detects a dead stream by itself (at 3× the interval).
  *

@@ -5,6 +5,10 @@
  *   register live but buffering → read the log after the cursor → write the replay (or one
  *   `ssekit:reset`) → write buffered entries newer than the last replayed one → live.
  *
+ * A fresh connection (no cursor) joins the same way from the head read before it registered,
+ * and its first frame is that position as an id without data: a client that drops before its
+ * first event resumes from where it joined, so nothing published meanwhile is lost.
+ *
  * Offsets are global across topics, so one `Last-Event-ID` resumes every topic of a connection.
  * Transport details live in node.ts (node:http) and web.ts (Web Response).
  */
@@ -18,9 +22,10 @@ import {
   formatEntry,
   formatReset,
   heartbeatFrame,
+  positionFrame,
   retryFrame,
 } from './format.js';
-import type { Log, LogEntry } from './log.js';
+import type { Log, LogCursor, LogEntry } from './log.js';
 import { memoryLog } from './memory-log.js';
 import { handleNode } from './node.js';
 import { respondWeb } from './web.js';
@@ -311,12 +316,28 @@ export function createHub(options: HubOptions = {}): Hub {
         if (closing) return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
       }
 
+      // Read before registering: whatever is appended from here on is either in the replay
+      // below or buffered live, never in neither.
+      let joinedAt: LogCursor | undefined;
+      if (!cursorText) {
+        try {
+          joinedAt = await log.head();
+        } catch {
+          return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
+        }
+      }
       const connection = new Connection(unique, maxQueueBytes, now, unregister);
       register(connection);
       const frames = [...opening];
       let lastOffset = 0;
       try {
-        if (cursorText) {
+        if (joinedAt) {
+          const read = await log.read(unique, joinedAt);
+          if (!read.ok) throw new Error(`the log cannot replay from its own head (${read.reason})`);
+          frames.push(positionFrame(`${joinedAt.epoch}-${joinedAt.offset}`));
+          for (const entry of read.entries) frames.push(formatEntry(entry));
+          lastOffset = read.entries.at(-1)?.offset ?? joinedAt.offset;
+        } else if (cursorText) {
           const cursor = parseCursor(cursorText);
           const [read, head] = await Promise.all([
             cursor ? log.read(unique, cursor) : null,
