@@ -130,6 +130,8 @@ export type Joined =
       readonly connection: Connection;
       readonly frames: Uint8Array[];
       readonly lastOffset: number;
+      /** The epoch of `lastOffset`, when the join read the log (a cursor was sent). */
+      readonly epoch?: string;
     }
   | {
       readonly ok: false;
@@ -315,6 +317,7 @@ export function createHub(options: HubOptions = {}): Hub {
       register(connection);
       const frames = [...opening];
       let lastOffset = 0;
+      let epoch: string | undefined;
       try {
         if (cursorText) {
           const cursor = parseCursor(cursorText);
@@ -323,6 +326,7 @@ export function createHub(options: HubOptions = {}): Hub {
             log.head(),
           ]);
           const headId = `${head.epoch}-${head.offset}`;
+          epoch = head.epoch;
           if (!cursor || !read) {
             frames.push(formatReset('malformed', headId));
             lastOffset = head.offset;
@@ -349,7 +353,9 @@ export function createHub(options: HubOptions = {}): Hub {
             : 'the server is shutting down; retry';
         return refuse(503, why, retryAfterSeconds);
       }
-      return { ok: true, connection, frames, lastOffset };
+      return epoch === undefined
+        ? { ok: true, connection, frames, lastOffset }
+        : { ok: true, connection, frames, lastOffset, epoch };
     },
   };
 
