@@ -94,8 +94,14 @@ async function publish(
         return await log.append(topic, 'tick', JSON.stringify({ n }));
       } catch {
         rejected++;
-        await vi.waitFor(() => expect(log.available).toBe(true), { timeout: 10_000, interval: 20 });
-        const read = await log.read([topic], last);
+        const read = await vi.waitFor(
+          async () => {
+            expect(log.available).toBe(true);
+            // Redis answers LOADING while it reads its append-only file back: ask again.
+            return await log.read([topic], last);
+          },
+          { timeout: 10_000, interval: 20 },
+        );
         const stored = read.ok && read.entries.find((e) => JSON.parse(e.data).n === n);
         if (stored) return stored;
       }
