@@ -21,6 +21,8 @@ export interface TestRedis {
   close(): Promise<void>;
   /** The connections Redis holds (CLIENT LIST), not counting the one asking. */
   clients(): Promise<number>;
+  /** FLUSHALL: every key gone while the server keeps running, as when Redis is wiped. */
+  flushAll(): Promise<void>;
 }
 
 /**
@@ -54,6 +56,21 @@ const clientList = (port: number): Promise<string> =>
       resolve(reply.subarray(header + 2, header + 2 + length).toString());
     });
     socket.connect(port, '127.0.0.1', () => socket.write('CLIENT LIST\r\n'));
+  });
+
+const flushAll = (port: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let reply = '';
+    socket.once('error', reject);
+    socket.on('data', (chunk) => {
+      reply += String(chunk);
+      if (!reply.includes('\r\n')) return;
+      socket.destroy();
+      if (reply.startsWith('+OK')) resolve();
+      else reject(new Error(`FLUSHALL failed: ${reply.trim()}`));
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write('FLUSHALL\r\n'));
   });
 
 const ping = (port: number): Promise<boolean> =>
@@ -133,6 +150,7 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<T
       const list = await clientList(port);
       return list.split('\n').filter((line) => line.startsWith('id=')).length - 1;
     },
+    flushAll: () => flushAll(port),
     async close() {
       await stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * bound on bytes waiting for it. The hub owns the list of connections; a connection only knows
  * how to write, end and free itself.
  */
+import { formatReset } from './format.js';
 import type { LogEntry } from './log.js';
 
 /**
@@ -45,6 +46,8 @@ export type CloseReason = 'client' | 'overflow' | 'drain' | 'rotate' | 'refused'
 export class Connection {
   /** Highest offset written (or skipped by a reset): live entries at or below it are not sent twice. */
   lastOffset = 0;
+  /** The log epoch `lastOffset` belongs to; undefined until the join or the first entry tells. */
+  epoch: string | undefined;
   /** When bytes were last written: the shared heartbeat timer reads it. */
   lastWriteAt: number;
   /** When maxConnectionAgeMs rotation ends this stream (Infinity: never). */
@@ -74,6 +77,13 @@ export class Connection {
       if (this.bufferedBytes > this.maxQueueBytes) this.close('overflow');
       return;
     }
+    if (this.epoch !== undefined && entry.epoch !== this.epoch) {
+      // The storage was wiped: offsets restarted below lastOffset, so comparing them would drop
+      // the new epoch's entries until they caught up. One reset, then live from this entry on.
+      this.lastOffset = entry.offset - 1;
+      this.write(formatReset('epoch', `${entry.epoch}-${this.lastOffset}`));
+    }
+    this.epoch = entry.epoch;
     if (entry.offset <= this.lastOffset) return;
     this.lastOffset = entry.offset;
     this.write(frame);
@@ -81,15 +91,17 @@ export class Connection {
 
   /**
    * Goes live: writes the opening frames (heartbeat announcement, retry, replay or reset), then
-   * the live entries buffered meanwhile that are newer than `lastOffset`.
+   * the live entries buffered meanwhile that are newer than `lastOffset` (in `epoch`, when the
+   * join read one).
    */
-  start(sink: Sink, frames: readonly Uint8Array[], lastOffset: number): void {
+  start(sink: Sink, frames: readonly Uint8Array[], lastOffset: number, epoch?: string): void {
     if (this.closed) {
       sink.end();
       return;
     }
     this.sink = sink;
     this.lastOffset = lastOffset;
+    this.epoch = epoch;
     for (const frame of frames) this.write(frame);
     const buffered = this.buffer ?? [];
     this.buffer = null;

@@ -135,6 +135,8 @@ export type Joined =
       readonly connection: Connection;
       readonly frames: Uint8Array[];
       readonly lastOffset: number;
+      /** The epoch of `lastOffset`, when the join read the log (a cursor was sent). */
+      readonly epoch?: string;
     }
   | {
       readonly ok: false;
@@ -330,6 +332,7 @@ export function createHub(options: HubOptions = {}): Hub {
       register(connection);
       const frames = [...opening];
       let lastOffset = 0;
+      let epoch: string | undefined;
       try {
         if (joinedAt) {
           const read = await log.read(unique, joinedAt);
@@ -344,6 +347,7 @@ export function createHub(options: HubOptions = {}): Hub {
             log.head(),
           ]);
           const headId = `${head.epoch}-${head.offset}`;
+          epoch = head.epoch;
           if (!cursor || !read) {
             frames.push(formatReset('malformed', headId));
             lastOffset = head.offset;
@@ -370,7 +374,9 @@ export function createHub(options: HubOptions = {}): Hub {
             : 'the server is shutting down; retry';
         return refuse(503, why, retryAfterSeconds);
       }
-      return { ok: true, connection, frames, lastOffset };
+      return epoch === undefined
+        ? { ok: true, connection, frames, lastOffset }
+        : { ok: true, connection, frames, lastOffset, epoch };
     },
   };
 

@@ -76,7 +76,7 @@ export async function handleNode(
   if (req.httpVersionMajor === 1) headers.Connection = 'keep-alive';
   res.writeHead(200, headers);
   res.on('close', () => connection.close('client'));
-  connection.start(new NodeSink(res), joined.frames, joined.lastOffset);
+  connection.start(new NodeSink(res), joined.frames, joined.lastOffset, joined.epoch);
 }
 
 /** A class rather than closures: one of these lives as long as every idle stream. */

@@ -53,7 +53,7 @@ export async function respondWeb(
     connection.close('client');
   } else {
     request.signal.addEventListener('abort', () => connection.close('client'), { once: true });
-    connection.start(sink, joined.frames, joined.lastOffset);
+    connection.start(sink, joined.frames, joined.lastOffset, joined.epoch);
   }
   return new Response(body, { status: 200, headers: streamHeaders });
 }
