@@ -198,7 +198,12 @@ async function scenario(options: { restartRedis: boolean; overlap: boolean }): P
     if (count === 4500) {
       // A client back from a long absence: its cursor (offset 1) was trimmed away by now.
       const { epoch } = await log.head();
-      late = follow(`${url}&lastEventId=${epoch}-1`);
+      const client = follow(`${url}&lastEventId=${epoch}-1`);
+      late = client;
+      // Publishing waits until it has joined (its one reset), so the events after it are
+      // certain to be live for it: on a loaded machine the last 500 could otherwise all be
+      // sent before it got through, leaving it nothing to receive.
+      await vi.waitFor(() => expect(client.resets).toHaveLength(1), { timeout: 20_000 });
     }
     if (options.restartRedis && count === 2000) {
       // Not awaited: the publisher meets the outage (its appends reject until Redis is back).

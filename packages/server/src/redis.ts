@@ -235,6 +235,7 @@ export function redisLog(options: RedisLogOptions = {}): Log {
   const CATCH_UP = Symbol('catch up');
   const queue: Array<string | typeof CATCH_UP> = [];
   let pumping = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let epoch: string | undefined;
   /** The offset up to which every entry has been delivered (undefined until connected). */
   let delivered: number | undefined;
@@ -349,6 +350,13 @@ export function redisLog(options: RedisLogOptions = {}): Log {
       // A fill failed (Redis went away): the streams still hold everything; retry when it is back.
       lastError = error instanceof Error ? error : lastError;
       if (queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
+      // A restarted Redis answers LOADING while its connections are already ready: no 'ready'
+      // and perhaps no message come again, so try again shortly rather than wait for traffic.
+      retryTimer ??= setTimeout(() => {
+        retryTimer = undefined;
+        void pump();
+      }, 250);
+      retryTimer.unref?.();
     } finally {
       pumping = false;
     }
@@ -480,6 +488,7 @@ export function redisLog(options: RedisLogOptions = {}): Log {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      clearTimeout(retryTimer);
       followers.clear();
       queue.length = 0;
       sub.off('ready', onReady);
