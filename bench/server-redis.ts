@@ -9,51 +9,19 @@
  * - latency: publish-to-receive p50/p99 at 999 connections × 10 events/s for 3 s;
  * - Redis connections the instances hold (CLIENT LIST) as their SSE connections grow.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { redisLog } from '../packages/server/src/redis';
 import { type Instance, startInstance } from '../test/cluster/support';
 import { freePort, startRedis } from '../test/support/redis';
 import type { BenchModule, ResultTable } from './harness';
-import { type ClientCommand, type Reply, wallNow } from './server/protocol';
+import { type Child, spawn } from './server/child';
+import { type ClientCommand, wallNow } from './server/protocol';
 
 const CONNECTIONS = [0, 999, 3_000];
 const FANOUT_EVENTS = 200;
 const PUBLISH_EVENTS = 20_000;
 
-interface Clients {
-  send(command: ClientCommand): void;
-  next<T extends Reply['type']>(type: T): Promise<Extract<Reply, { type: T }>>;
-  exit(): Promise<void>;
-}
-
-function startClients(): Clients {
-  const file = fileURLToPath(new URL('./server/clients-child.ts', import.meta.url));
-  const proc: ChildProcess = fork(file, [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const early: Reply[] = [];
-  const waiting: Array<{ type: string; resolve: (reply: Reply) => void }> = [];
-  proc.on('message', (reply: Reply) => {
-    const i = waiting.findIndex((w) => w.type === reply.type);
-    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(reply);
-    else early.push(reply);
-  });
-  return {
-    send: (command) => proc.send(command),
-    next: (type) =>
-      new Promise((resolve) => {
-        const i = early.findIndex((reply) => reply.type === type);
-        if (i >= 0) resolve(early.splice(i, 1)[0] as never);
-        else waiting.push({ type, resolve: resolve as (reply: Reply) => void });
-      }),
-    exit: () =>
-      new Promise((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.send({ cmd: 'exit' });
-      }),
-  };
+function startClients(): Child<ClientCommand> {
+  return spawn<ClientCommand>('clients-child.ts');
 }
 
 const percentile = (sorted: number[], p: number): number =>
@@ -68,7 +36,7 @@ export const serverRedisBench: BenchModule = {
     const tables: ResultTable[] = [];
     const log = redisLog({ url: redis.url, maxLen: 10_000 });
     let instances: Instance[] = [];
-    let clients: Clients | undefined;
+    let clients: Child<ClientCommand> | undefined;
     try {
       // ---- publish throughput ----
       const data = JSON.stringify({ t: 0, payload: 'x'.repeat(100) });

@@ -9,49 +9,13 @@
  *   publish or broadcast every event) and end to end (until every client read every event);
  * - latency: publish-to-receive p50/p99 at 1 000 connections × 10 events/s for 3 s.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { type BenchModule, formatTable, type ResultTable } from './harness';
+import { spawn } from './server/child';
 import type { ClientCommand, Reply, ServerCommand, ServerKind } from './server/protocol';
 
 const KINDS: readonly ServerKind[] = ['node:http', 'ssekit', 'better-sse'];
 const IDLE = 10_000;
 const FEW = 1_000;
-
-interface Child<Command> {
-  send(command: Command): void;
-  next<T extends Reply['type']>(type: T): Promise<Extract<Reply, { type: T }>>;
-  exit(): Promise<void>;
-}
-
-function spawn<Command>(script: string, args: string[] = []): Child<Command> {
-  const file = fileURLToPath(new URL(`./server/${script}`, import.meta.url));
-  const proc: ChildProcess = fork(file, args, {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const waiting: Array<{ type: string; resolve: (reply: Reply) => void }> = [];
-  const early: Reply[] = [];
-  proc.on('message', (reply: Reply) => {
-    const i = waiting.findIndex((w) => w.type === reply.type);
-    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(reply);
-    else early.push(reply);
-  });
-  return {
-    send: (command) => proc.send(command as object),
-    next: (type) =>
-      new Promise((resolve) => {
-        const i = early.findIndex((reply) => reply.type === type);
-        if (i >= 0) resolve(early.splice(i, 1)[0] as never);
-        else waiting.push({ type, resolve: resolve as (reply: Reply) => void });
-      }),
-    exit: () =>
-      new Promise((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.send({ cmd: 'exit' });
-      }),
-  };
-}
 
 interface KindResult {
   kind: ServerKind;
