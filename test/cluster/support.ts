@@ -166,7 +166,18 @@ export function clusterConf(upstreams: readonly number[], port: number): string 
  * @example
  * const nginx = await startNginx([41001, 41002, 41003], 41000);
  */
-export async function startNginx(upstreams: readonly number[], port: number): Promise<Nginx> {
+export function startNginx(upstreams: readonly number[], port: number): Promise<Nginx> {
+  return runNginx(clusterConf(upstreams, port), port);
+}
+
+/**
+ * Starts nginx in the foreground on `port` with `servers` (the inside of its `http` block) and
+ * every path it writes in a temporary directory; resolves once it accepts connections.
+ *
+ * @example
+ * const nginx = await runNginx(`server { listen 127.0.0.1:${port}; … }`, port);
+ */
+export async function runNginx(servers: string, port: number): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'ssekit-nginx-'));
   for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
     mkdirSync(join(dir, sub));
@@ -187,7 +198,7 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-${clusterConf(upstreams, port)}
+${servers}
 }
 `,
   );

@@ -3,50 +3,25 @@
  * 127.0.0.1, its config in a temporary directory): events arrive one by one through the proxy,
  * and a resume through it is exact.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createHub, type Hub, memoryLog } from '@ssekit/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Nginx, runNginx } from '../cluster/support';
+import { freePort } from '../support/redis';
 import { openRaw, type RawStream, type Served, serveHub } from './support';
 
 let hub: Hub;
 let served: Served;
-let nginx: ChildProcess;
-let dir: string;
+let nginx: Nginx;
 let proxyUrl: string;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   hub = createHub({ log: memoryLog({ epoch: 'ep' }) });
   served = await serveHub(hub, 'node:http');
-  dir = await mkdtemp(join(tmpdir(), 'ssekit-nginx-'));
   const port = await freePort();
   const upstream = new URL(served.url).host;
-  await writeFile(
-    join(dir, 'nginx.conf'),
-    `daemon off;
-master_process off;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
+  // The package README's location block, its upstream filled in.
+  nginx = await runNginx(
+    `server {
     listen 127.0.0.1:${port};
     location /events {
       proxy_pass http://${upstream};
@@ -56,25 +31,16 @@ http {
       proxy_cache off;
       proxy_read_timeout 1h;
     }
-  }
-}
-`,
+  }`,
+    port,
   );
-  nginx = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir, '-e', 'stderr'], {
-    stdio: 'ignore',
-  });
-  proxyUrl = `http://127.0.0.1:${port}/events`;
-  await vi.waitFor(async () => expect((await fetch(`${proxyUrl}?topic=`)).status).toBe(400), {
-    timeout: 10_000,
-    interval: 50,
-  });
+  proxyUrl = `${nginx.url}/events`;
 });
 
 afterAll(async () => {
-  nginx?.kill();
+  await nginx?.close();
   await served?.close();
   await hub?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('hub behind nginx, configured as the README says', () => {
