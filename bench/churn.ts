@@ -201,7 +201,7 @@ async function reactLibraries(): Promise<LibraryFactory[]> {
         'ssekit `useSSEEvent`',
         useSsekitTicker,
         (children) => createElement(SSEProvider, { pool }, children),
-        () => pool.dispose(),
+        () => pool.reset(),
       );
     },
     async () =>
@@ -263,7 +263,7 @@ async function vueLibraries(): Promise<LibraryFactory[]> {
         ...created,
         async dispose() {
           await created.dispose();
-          pool.dispose();
+          pool.reset();
         },
       };
     },

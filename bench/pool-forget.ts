@@ -36,7 +36,7 @@ offs.length = 0;
 (server.connections as unknown[]).length = 0;
 await new Promise((resolve) => setTimeout(resolve, 50));
 const released = await heap();
-pool.dispose();
+pool.reset();
 const disposed = await heap();
 const per = (bytes: number): string => `${Math.round((bytes - start) / N)} B`;
 console.log(

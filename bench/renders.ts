@@ -183,7 +183,7 @@ async function reactContenders(): Promise<Contender[]> {
       );
       return () => {
         unmount();
-        pool.dispose();
+        pool.reset();
       };
     },
   });
@@ -246,7 +246,7 @@ async function vueContenders(): Promise<Contender[]> {
       const unmount = mountApp(Ticker, pool);
       return () => {
         unmount();
-        pool.dispose();
+        pool.reset();
       };
     },
   });
@@ -356,7 +356,7 @@ async function svelteContenders(): Promise<Contender[]> {
       const unmount = mountAll(() => sseEvent(URL, 'tick', { pool, notify }), rendered);
       return () => {
         unmount();
-        pool.dispose();
+        pool.reset();
       };
     },
   });
@@ -403,7 +403,7 @@ async function signalsContenders(): Promise<Contender[]> {
       const stop = watchAll(() => ticks.value, rendered);
       return () => {
         stop();
-        pool.dispose();
+        pool.reset();
       };
     },
   });

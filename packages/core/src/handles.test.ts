@@ -98,6 +98,6 @@ describe('source.on on the native transport', () => {
       last?.dispatchEvent(new MessageEvent(type, { data: '1' }));
     }
     expect(seen).toEqual(['tick']);
-    pool.dispose();
+    pool.reset();
   });
 });

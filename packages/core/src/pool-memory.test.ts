@@ -49,15 +49,19 @@ describe('the pool forgets what it no longer uses', () => {
     off();
   });
 
-  it('dispose() frees everything, lingering or subscribed', () => {
+  it('reset() frees everything, lingering or subscribed (and dispose(), its old name, too)', () => {
     const { pool, server } = testPool({ lingerMs: 1000 });
     for (let i = 0; i < 100; i++) {
       const off = pool.source(`https://example.test/items/${i}`).listen(() => {});
       if (i % 2) off();
     }
-    pool.dispose();
+    pool.reset();
     expect(poolInternals(pool)).toEqual(empty);
     expect(server.connections.every((c) => c.aborted)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    pool.source('https://example.test/items/again').listen(() => {});
+    pool.dispose();
+    expect(poolInternals(pool)).toEqual(empty);
     expect(vi.getTimerCount()).toBe(0);
   });
 

@@ -1,5 +1,4 @@
 import { type Connection, createConnection } from './connection';
-import { warnAboutConnectionLimit } from './connection-limit';
 import { createSourceHandle, type HandleHost, type SourceHandle } from './handles';
 import { describeKey, sourceKey } from './key';
 import { DEFAULT_LINGER_MS, type PoolOptions, resolveSource, type SourceInit } from './options';
@@ -7,6 +6,7 @@ import { createPlatform, type Platform } from './platform';
 import { call, createScheduler, rethrow } from './scheduler';
 import { createSourceTransport } from './source-transport';
 import type { EventMap, RetryState, SourceRole, SourceSnapshot, SSEError } from './types';
+import { createWarnings } from './warnings';
 
 // Where they lived before `options.ts`: tests and bindings import them from here.
 export type { PoolOptions, SourceInit } from './options';
@@ -59,7 +59,11 @@ export interface Pool {
    * async function logout() { await api.logout(); pool.reset(); }
    */
   reset(): void;
-  /** The same as {@link Pool.reset}: closes every connection now and forgets them (tests, teardown). */
+  /**
+   * The same as {@link Pool.reset}, under its first name.
+   *
+   * @deprecated One verb for one idea: use {@link Pool.reset}; `dispose` goes in the next major.
+   */
   dispose(): void;
 }
 
@@ -92,12 +96,9 @@ export function createPool(options: PoolOptions = {}): Pool {
   const schedule = createScheduler(platform, options.onError ?? rethrow);
   const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
   // What the pool holds is what is in use: a connection (subscribed or lingering) and its
-  // handle. When a connection closes for good its key is forgotten; handles made but never
-  // listened to, and the render cache, are bounded.
+  // handle. When a connection closes for good its key is forgotten.
   const connections = new Map<string, Connection>();
-  const inUse = new Map<string, SourceHandle<any>>();
-  const unused = new Map<string, SourceHandle<any>>();
-  const recent = new Map<string, Recent>();
+  const handles = createHandleCache();
   // How to connect a handle: held by the handle itself, so forgetting a key loses nothing.
   const factories = new WeakMap<SourceHandle<any>, () => Connection>();
   const inspectors = new Set<(inspection: PoolInspection) => void>();
@@ -112,27 +113,23 @@ export function createPool(options: PoolOptions = {}): Pool {
   const touched = (): void => {
     if (inspectors.size > 0) schedule(inspectFlush, 'task');
   };
-  // A connection's snapshot changed (on every event id, too: keep this cheap).
-  const statuses = new WeakMap<Connection, string>();
-  const changed = (connection: Connection): void => {
-    touched();
-    // Development only: bundlers replace NODE_ENV, and production builds drop the warning
-    // (written out at each use: minifiers drop a branch on a literal, not on a variable).
+  // Development only: bundlers replace NODE_ENV, and production builds drop the warnings
+  // (written out at each use: minifiers drop a branch on a literal, not on a variable).
+  const warnings =
     // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
     // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
-    if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
-      const { status } = connection.snapshot;
-      if (statuses.get(connection) === status) return;
-      statuses.set(connection, status);
-      if (status === 'open') warnAboutConnectionLimit(connections.values());
-    }
+    process.env.NODE_ENV !== 'production' && options.warnings !== false
+      ? createWarnings(platform, connections, options.platform !== undefined)
+      : undefined;
+  // A connection's snapshot changed (on every event id, too: keep this cheap).
+  const changed = (connection: Connection): void => {
+    touched();
+    warnings?.changed(connection);
   };
 
   const forget = (key: string): void => {
     connections.delete(key);
-    inUse.delete(key);
-    unused.delete(key);
-    for (const [text, hit] of recent) if (hit.key === key) recent.delete(text);
+    handles.forget(key);
   };
 
   const host: HandleHost = {
@@ -140,33 +137,14 @@ export function createPool(options: PoolOptions = {}): Pool {
     acquire(key, handle) {
       let connection = connections.get(key);
       if (!connection) {
-        const created = factories.get(handle)!();
-        connection = created;
+        connection = factories.get(handle)!();
         connections.set(key, connection);
-        // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
-        // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
-        if (process.env.NODE_ENV !== 'production' && options.warnings !== false) {
-          // Server rendering subscribes and leaves within the render; a script stays subscribed.
-          if (platform.isServer && !options.platform) {
-            platform.queueMicrotask(() => created.refs > 0 && warnNotConnecting());
-          }
-        }
+        warnings?.created(connection);
       }
-      // In use: pinned until its connection closes, then forgotten.
-      if (!inUse.has(key)) {
-        unused.delete(key);
-        inUse.set(key, handle);
-      }
+      handles.used(key, handle);
       connection.retain();
       return connection;
     },
-  };
-
-  const bounded = <V>(map: Map<string, V>, key: string, value: V): void => {
-    map.delete(key);
-    map.set(key, value);
-    // Maps keep insertion order: the first entry is the least recently used.
-    if (map.size > UNUSED_KEPT) map.delete(map.keys().next().value!);
   };
 
   const pool: Pool = {
@@ -178,12 +156,12 @@ export function createPool(options: PoolOptions = {}): Pool {
       // time's handle without resolving the URL and building the key again.
       const text = String(url);
       const page = (globalThis as { location?: { href: string } }).location?.href;
-      const hit = recent.get(text);
-      if (hit && hit.page === page && sameInit(hit.init, init)) return hit.handle;
+      const hit = handles.rendered(text, page, init);
+      if (hit) return hit;
       const href = resolveUrl(url, options, platform);
       const resolved = resolveSource(href, options, init);
       const key = sourceKey(resolved.parts);
-      let handle = inUse.get(key) ?? unused.get(key);
+      let handle = handles.find(key);
       if (!handle) {
         const created = createSourceHandle<Events>(host, key, href, describeKey(resolved.parts));
         factories.set(created, () => {
@@ -202,36 +180,16 @@ export function createPool(options: PoolOptions = {}): Pool {
           });
           return connection;
         });
-        bounded(unused, key, created);
+        handles.made(key, created);
         handle = created;
       }
-      bounded(recent, text, { page, init, handle, key });
+      handles.render(text, { page, init, handle, key });
       return handle as SourceHandle<Events>;
     },
     inspect: () => ({
-      connections: [...connections.entries()].map(([key, c]) => {
-        // Built from entries: an event type named `__proto__` is an own key like any other.
-        const subscribers: Record<string, number> = Object.fromEntries(
-          [...c.channels].map(([type, channels]) => [
-            type,
-            channels.reduce((n, channel) => n + channel.refs, 0),
-          ]),
-        );
-        return {
-          description: inUse.get(key)?.description ?? c.config.url,
-          url: c.config.url,
-          status: c.snapshot.status,
-          role: c.snapshot.role,
-          refs: c.refs,
-          subscribers,
-          retry: c.snapshot.retry,
-          error: c.snapshot.error,
-          lastEventId: c.lastEventId,
-          events: c.events,
-          bytes: c.bytes,
-          lingering: c.lingering,
-        };
-      }),
+      connections: [...connections.entries()].map(([key, connection]) =>
+        inspectConnection(connection, handles.find(key)?.description),
+      ),
     }),
     onInspect(listener) {
       inspectors.add(listener);
@@ -240,9 +198,7 @@ export function createPool(options: PoolOptions = {}): Pool {
     reset() {
       for (const connection of connections.values()) connection.stop();
       connections.clear();
-      inUse.clear();
-      unused.clear();
-      recent.clear();
+      handles.clear();
       touched();
     },
     dispose: () => pool.reset(),
@@ -251,17 +207,82 @@ export function createPool(options: PoolOptions = {}): Pool {
   // biome-ignore lint/suspicious/noTsIgnore: Node types exist in tests but not in the build.
   // @ts-ignore `process` is Node's, and what bundlers replace; the core has no Node types.
   if (process.env.NODE_ENV !== 'production') {
-    internals.set(pool, () => ({
-      connections: connections.size,
-      handles: inUse.size + unused.size,
-      recent: recent.size,
-    }));
+    internals.set(pool, () => ({ connections: connections.size, ...handles.sizes() }));
   }
   return pool;
 }
 
+/** One connection as {@link ConnectionInspection} shows it. */
+function inspectConnection(c: Connection, description = c.config.url): ConnectionInspection {
+  // Built from entries: an event type named `__proto__` is an own key like any other.
+  const subscribers: Record<string, number> = Object.fromEntries(
+    [...c.channels].map(([type, channels]) => [
+      type,
+      channels.reduce((n, channel) => n + channel.refs, 0),
+    ]),
+  );
+  const { status, role, retry, error } = c.snapshot;
+  return {
+    description,
+    url: c.config.url,
+    status,
+    role,
+    refs: c.refs,
+    subscribers,
+    retry,
+    error,
+    lastEventId: c.lastEventId,
+    events: c.events,
+    bytes: c.bytes,
+    lingering: c.lingering,
+  };
+}
+
 /** Handles made but not in use, and render-cache entries, kept at most. */
 const UNUSED_KEPT = 256;
+
+/**
+ * The handles a pool knows: those in use (pinned until their connection closes), the last
+ * {@link UNUSED_KEPT} made but never listened to, and the render cache that finds a handle from
+ * the URL text and options a binding passes on every render.
+ */
+function createHandleCache() {
+  const inUse = new Map<string, SourceHandle<any>>();
+  const unused = new Map<string, SourceHandle<any>>();
+  const recent = new Map<string, Recent>();
+  const bounded = <V>(map: Map<string, V>, key: string, value: V): void => {
+    map.delete(key);
+    map.set(key, value);
+    // Maps keep insertion order: the first entry is the least recently used.
+    if (map.size > UNUSED_KEPT) map.delete(map.keys().next().value!);
+  };
+  return {
+    find: (key: string) => inUse.get(key) ?? unused.get(key),
+    made: (key: string, handle: SourceHandle<any>) => bounded(unused, key, handle),
+    used(key: string, handle: SourceHandle<any>): void {
+      if (inUse.has(key)) return;
+      unused.delete(key);
+      inUse.set(key, handle);
+    },
+    /** Last render's handle for the same URL text, page and options. */
+    rendered(text: string, page: string | undefined, init: SourceInit) {
+      const hit = recent.get(text);
+      return hit && hit.page === page && sameInit(hit.init, init) ? hit.handle : undefined;
+    },
+    render: (text: string, entry: Recent) => bounded(recent, text, entry),
+    forget(key: string): void {
+      inUse.delete(key);
+      unused.delete(key);
+      for (const [text, hit] of recent) if (hit.key === key) recent.delete(text);
+    },
+    clear(): void {
+      inUse.clear();
+      unused.clear();
+      recent.clear();
+    },
+    sizes: () => ({ handles: inUse.size + unused.size, recent: recent.size }),
+  };
+}
 
 interface Recent {
   readonly page: string | undefined;
@@ -288,16 +309,6 @@ export interface PoolSizes {
  */
 export function poolInternals(pool: Pool): PoolSizes {
   return internals.get(pool)!();
-}
-
-let warnedNotConnecting = false;
-
-function warnNotConnecting(): void {
-  if (warnedNotConnecting) return;
-  warnedNotConnecting = true;
-  console.warn(
-    'ssekit: this pool runs without a window, so nothing connects (server rendering stays inert). In a Node script, test or worker-like host, create it with createPool({ connectOnServer: true }).',
-  );
 }
 
 /** Same options, one level deep: what an inline options object written the same way gives. */

@@ -69,6 +69,6 @@ describe('README recipes', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(refreshToken).toHaveBeenCalledTimes(2);
     expect(feed.get()).toMatchObject({ status: 'closed', error: { kind: 'http', status: 401 } });
-    pool.dispose();
+    pool.reset();
   });
 });

@@ -11,7 +11,7 @@ import {
   type TransportAttempt,
   type TransportSink,
 } from './transport';
-import type { ReceivedEvent, RetryState, SourceSnapshot, SSEError } from './types';
+import type { ReceivedEvent, SourceSnapshot, SSEError } from './types';
 
 // Where it lived before: kept for imports of it from here.
 export { IDLE_SOURCE } from './status';

@@ -134,7 +134,7 @@ export function withTestPool(options: PoolOptions = {}): TestPoolFixture {
     current = { server, pool: createPool({ transport: server.transport, ...options }) };
   });
   afterEach(() => {
-    current?.pool.dispose();
+    current?.pool.reset();
     current = undefined;
   });
   return {
