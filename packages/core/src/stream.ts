@@ -1,7 +1,8 @@
 import { type AttemptWatch, createAttemptWatch, type WatchTimer } from './attempt-watch';
 import type { Observable } from './observable';
 import type { Platform } from './platform';
-import { createRetryCounter, type RetryCounter, type RetryPolicy } from './retry';
+import type { RetryPolicy } from './retry';
+import { createRetryCounter, type RetryCounter } from './retry-counter';
 import type { NotifyMode, Scheduler } from './scheduler';
 import { createStatus, type Status } from './status';
 import type { Timers } from './timers';

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TransportSink } from '../transport';
 import { createEventSourceTransport } from './eventsource';
 
@@ -122,7 +122,8 @@ describe('when the browser gives up (readyState CLOSED), one probe says why', ()
     const { calls, source } = start({ fetch });
     source.readyState = 2;
     source.dispatchEvent(new Event('error'));
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The probe's code loads on the first failure: wait for the failure it reports.
+    await vi.waitFor(() => expect(calls.map((c) => c.kind)).toContain('fail'));
     return { calls, probes };
   };
 

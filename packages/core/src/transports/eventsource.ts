@@ -1,6 +1,4 @@
-import { parseRetryAfter } from '../retry';
 import { RESET_EVENT, type Transport } from '../transport';
-import type { SSEError } from '../types';
 
 /**
  * Options of {@link createEventSourceTransport}.
@@ -33,7 +31,6 @@ export interface EventSourceTransportOptions {
 // EventSource.CLOSED, spelled out so nothing reads a global that may not exist.
 const CLOSED = 2;
 const DEFAULT_MAX_EVENT_SIZE = 8 * 1024 * 1024;
-const EVENT_STREAM = 'text/event-stream';
 
 /**
  * The native transport: one `EventSource` per attempt, listening only to subscribed event types
@@ -105,9 +102,15 @@ export function createEventSourceTransport(options: EventSourceTransportOptions 
         if (source.readyState !== CLOSED) return sink.reconnecting();
         // The browser gave up (a status other than 200, a wrong Content-Type or 204) and does
         // not say why: ask the server once, so 204 stops, a 4xx is final and a 5xx backs off.
-        void probe(url, options, signal).then((error) => {
-          if (!signal.aborted) sink.fail(error);
-        });
+        // The probe's code loads on this first failure: a healthy app never pays for it.
+        import('./probe')
+          .then((module) => module.probe(url, options, signal))
+          .then(
+            (error) => !signal.aborted && sink.fail(error),
+            (cause: unknown) =>
+              !signal.aborted &&
+              sink.fail({ kind: 'network', message: `EventSource failed; ${cause}` }),
+          );
       },
       { signal },
     );
@@ -129,45 +132,5 @@ export function createEventSourceTransport(options: EventSourceTransportOptions 
         if (type !== RESET_EVENT && types.delete(type)) source.removeEventListener(type, onMessage);
       },
     };
-  };
-}
-
-/**
- * One GET of the same URL, as the EventSource made it: cookies as `withCredentials` says and
- * only CORS-safelisted headers, so it needs no preflight. The body is cancelled at once.
- */
-async function probe(
-  url: string,
-  options: EventSourceTransportOptions,
-  signal: AbortSignal,
-): Promise<SSEError> {
-  let kind: SSEError['kind'] = 'network';
-  let status: number | undefined;
-  let retryAfterMs: number | undefined;
-  let found = 'the probe failed too: network or CORS';
-  try {
-    const response = await (options.fetch ?? fetch)(url, {
-      headers: { Accept: EVENT_STREAM },
-      credentials: options.withCredentials ? 'include' : 'same-origin',
-      cache: 'no-store',
-      signal,
-    });
-    response.body?.cancel().catch(() => {});
-    status = response.status;
-    const type = response.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
-    found = `HTTP ${status}, ${type ? `Content-Type ${type.slice(0, 100)}` : 'no Content-Type'}`;
-    if (status === 204) kind = 'stopped';
-    else if (!response.ok) {
-      kind = 'http';
-      retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
-    } else if (type !== EVENT_STREAM) kind = 'content-type';
-  } catch {
-    // CORS-opaque or the network: the status stays unknown, a retryable `network` failure.
-  }
-  return {
-    kind,
-    status,
-    retryAfterMs,
-    message: `EventSource failed; a probe request found ${found}. A stream needs HTTP 200 with Content-Type ${EVENT_STREAM} (204 stops reconnects).`,
   };
 }
