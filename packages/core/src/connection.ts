@@ -1,7 +1,7 @@
 import type { EventChannel, EventOptions } from './event-channel';
 import { createEventChannel } from './event-channel';
 import { call } from './scheduler';
-import { createStream, type StreamConfig, type StreamTimer } from './stream';
+import { createStream, type Stream, type StreamConfig, type StreamTimer } from './stream';
 import { createTimers } from './timers';
 import type { ReceivedEvent, SourceSnapshot } from './types';
 
@@ -35,11 +35,8 @@ export interface Connection {
   readonly refs: number;
   /** True while the last subscriber has left and the linger delay runs. */
   readonly lingering: boolean;
-  /** The last event id seen: every new attempt resumes from it. */
-  readonly lastEventId: string;
-  /** Events and bytes received, for the inspector. */
-  readonly events: number;
-  readonly bytes: number;
+  /** Its attempts: the last event id, events and bytes received (for the inspector). */
+  readonly stream: Stream;
   /**
    * One more subscriber. The first connects (and follows the network and the page's
    * visibility); one that comes back inside the linger delay keeps the same stream.
@@ -113,15 +110,7 @@ export function createConnection(config: ConnectionConfig): Connection {
     get snapshot() {
       return stream.state.get();
     },
-    get lastEventId() {
-      return stream.lastEventId;
-    },
-    get events() {
-      return stream.events;
-    },
-    get bytes() {
-      return stream.bytes;
-    },
+    stream,
     listeners: stream.state.listeners,
     handlers: new Set(),
     channels: new Map(),

@@ -231,9 +231,9 @@ function inspectConnection(c: Connection, description = c.config.url): Connectio
     subscribers,
     retry,
     error,
-    lastEventId: c.lastEventId,
-    events: c.events,
-    bytes: c.bytes,
+    lastEventId: c.stream.lastEventId,
+    events: c.stream.events,
+    bytes: c.stream.bytes,
     lingering: c.lingering,
   };
 }
