@@ -7,7 +7,7 @@ import type { ReceivedEvent, SourceSnapshot } from './types';
 
 // Where they lived before the stream was its own module: kept for imports of them from here.
 export { DEFAULT_OPEN_TIMEOUT_MS } from './attempt-watch';
-export { IDLE_SOURCE } from './stream';
+export { IDLE_SOURCE } from './status';
 // Where it lived before: kept for imports of it from here.
 export { RESET_EVENT } from './transport';
 

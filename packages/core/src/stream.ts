@@ -14,9 +14,6 @@ import {
 } from './transport';
 import type { ReceivedEvent, SourceSnapshot, SSEError } from './types';
 
-// Where it lived before: kept for imports of it from here.
-export { IDLE_SOURCE } from './status';
-
 // What Chromium and Firefox wait before their own retry when the server sent no `retry:`.
 const BROWSER_RETRY_MS = 3000;
 
@@ -74,7 +71,7 @@ export interface Stream {
 
 /**
  * Creates a stream: each attempt goes through the transport; failures follow the retry policy;
- * every change of status goes through one of the named transitions below.
+ * every change of status is one of the named transitions of `status.ts`.
  *
  * @example
  * const stream = createStream(config, timers, { receive, types: () => [], changed() {} });
