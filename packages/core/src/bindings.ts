@@ -1,8 +1,8 @@
-import { IDLE_SOURCE } from './connection';
 import { EMPTY_EVENT, type EventOptions } from './event-channel';
 import type { EventHandle, SourceHandle } from './handles';
 import type { SourceInit } from './options';
 import type { Pool } from './pool';
+import { IDLE_SOURCE } from './status';
 import type { EventMap, EventSnapshot, ReceivedEvent, SourceSnapshot } from './types';
 
 /** What a binding accepts as a stream: a URL, or a handle you already hold. */

@@ -5,12 +5,6 @@ import { createStream, type Stream, type StreamConfig, type StreamTimer } from '
 import { createTimers } from './timers';
 import type { ReceivedEvent, SourceSnapshot } from './types';
 
-// Where they lived before the stream was its own module: kept for imports of them from here.
-export { DEFAULT_OPEN_TIMEOUT_MS } from './attempt-watch';
-export { IDLE_SOURCE } from './status';
-// Where it lived before: kept for imports of it from here.
-export { RESET_EVENT } from './transport';
-
 /** Everything one connection needs, resolved by the pool. */
 export interface ConnectionConfig extends StreamConfig {
   /** A finite stream: after this event reached every subscriber, the stream ends as `done`. */

@@ -1,4 +1,4 @@
-import { type Connection, IDLE_SOURCE } from './connection';
+import type { Connection } from './connection';
 import {
   EMPTY_EVENT,
   type EventChannel,
@@ -7,6 +7,7 @@ import {
 } from './event-channel';
 import { join, listenThenRun } from './observable';
 import type { StandardSchemaV1 } from './standard-schema';
+import { IDLE_SOURCE } from './status';
 import type {
   EventMap,
   EventSnapshot,

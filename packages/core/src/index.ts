@@ -7,7 +7,6 @@ export {
   type SourceTarget,
   sourceFor,
 } from './bindings';
-export { IDLE_SOURCE } from './connection';
 export { EMPTY_EVENT, type EventOptions, type ParseOption } from './event-channel';
 export type { EventData, EventHandle, SourceHandle } from './handles';
 export type { PoolOptions, SourceInit } from './options';
@@ -22,6 +21,7 @@ export {
 export { backoffDelay, isRetryable, type RetryPolicy } from './retry';
 export type { NotifyMode } from './scheduler';
 export type { StandardSchemaV1 } from './standard-schema';
+export { IDLE_SOURCE } from './status';
 export type {
   Transport,
   TransportAttempt,
