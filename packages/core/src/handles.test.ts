@@ -1,11 +1,12 @@
 /**
- * Handles and keys: which calls share a handle and a connection, what a handle shows, and
- * `source.on()`. Driven by the test transport and a fake clock.
+ * Handles and keys: which calls share a handle and a connection, what a handle shows,
+ * `source.on()`, and what stopping a subscription ends. Driven by the test transport and a fake
+ * clock.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPlatform } from './platform';
 import { createPool } from './pool';
-import { testPool, withFakeClock } from './test-support';
+import { testPool, tick, withFakeClock } from './test-support';
 
 const URL_A = 'https://example.test/stream';
 
@@ -99,5 +100,23 @@ describe('source.on on the native transport', () => {
     }
     expect(seen).toEqual(['tick']);
     pool.reset();
+  });
+});
+describe('stopping a subscription', () => {
+  it('ends it once: calling its stop again leaves a later one of the same function', async () => {
+    const { pool, server } = testPool();
+    const ticks = pool.source(URL_A).event<number>('tick');
+    // Another subscriber keeps the channel, so both subscriptions of `listener` share its set.
+    ticks.listen(() => {});
+    const listener = vi.fn();
+    const stop = ticks.listen(listener);
+    stop();
+    ticks.listen(listener);
+    stop();
+    server.current?.open();
+    server.current?.send(1, { type: 'tick' });
+    await tick();
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(pool.inspect().connections[0]?.refs).toBe(2);
   });
 });

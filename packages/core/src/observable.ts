@@ -72,16 +72,16 @@ export function join<F, C extends HeldChannel>(
   fn: F,
   channel?: C,
 ): () => void {
-  // One closure per subscription, no wrappers: idle subscriptions are what a dashboard holds most.
-  const entry = set.has(fn)
-    ? (((...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args)) as F)
-    : fn;
+  // One closure per subscription, over as little as possible: idle subscriptions are what a
+  // dashboard holds most. A function already there goes in as a bound copy, so `fn` itself stays
+  // out of what that closure keeps.
+  let entry: F | undefined = set.has(fn) ? ((fn as () => void).bind(undefined) as F) : fn;
   set.add(entry);
-  let done = false;
   return () => {
-    if (done) return;
-    done = true;
+    // Once: `fn` may have joined again since, and that subscription stays.
+    if (entry === undefined) return;
     set.delete(entry);
+    entry = undefined;
     if (channel && channel.refs === 0) connection.dropChannel(channel);
     connection.release();
   };

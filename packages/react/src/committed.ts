@@ -23,16 +23,22 @@ export interface Committed {
 }
 
 /**
- * Subscribes to `handle` and calls the committed `onEvent` for every event: one function per
- * handle, so an inline arrow does not resubscribe on every render. Internal.
+ * The subscribe function for useSyncExternalStore. Without `onEvent`, the handle's own `listen`:
+ * stable per handle, nothing allocated. With it, one function per handle that also calls the
+ * committed `onEvent` for every event, so an inline arrow does not resubscribe on every render.
+ * Internal.
  *
  * @example
- * const subscribe = withOnEvent(handle, ref);
+ * const subscribe = subscribeFor(handle, onEvent, ref);
  */
-export function withOnEvent(
+export function subscribeFor(
   handle: EventHandle<unknown>,
+  onEvent: unknown,
   ref: { readonly current: Committed | undefined },
 ): Subscribe {
+  const last = ref.current;
+  if (!onEvent) return handle.listen;
+  if (last?.onEvent && last.handle === handle) return last.subscribe;
   return (onChange) => {
     const stopOn = handle.on((data, event) => ref.current?.onEvent?.(data, event));
     const stop = handle.listen(onChange);
@@ -60,7 +66,9 @@ export function selector<R>(
     if (pick.snapshot === snapshot && pick.select === select) return pick.value as R;
     const next = select(snapshot);
     const value = 'value' in pick && isEqual(pick.value as R, next) ? (pick.value as R) : next;
-    Object.assign(pick, { snapshot, select, value });
+    pick.snapshot = snapshot;
+    pick.select = select;
+    pick.value = value;
     return value;
   };
 }

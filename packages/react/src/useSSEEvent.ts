@@ -2,7 +2,6 @@
 import type {
   EventBindingOptions,
   EventData,
-  EventHandle,
   EventMap,
   EventSnapshot,
   ReceivedEvent,
@@ -10,7 +9,7 @@ import type {
 } from '@ssekit/core';
 import { EMPTY_EVENT, eventFor } from '@ssekit/core';
 import { useInsertionEffect, useRef, useSyncExternalStore } from 'react';
-import { type Committed, selector, withOnEvent } from './committed';
+import { type Committed, selector, subscribeFor } from './committed';
 import { keptOf, useBinding } from './useSSEPool';
 
 /** Options of {@link useSSEEvent}: how to read and connect, plus `select`, `isEqual`, `onEvent`. */
@@ -53,10 +52,8 @@ export function useSSEEvent<
   const last = ref.current;
   const [pool, merged] = useBinding(read, last?.kept);
   // Event handles are cached by type and reading options, so inline options keep the same handle.
-  const handle = eventFor(pool, target, type, merged) as EventHandle<unknown>;
-  // Without `onEvent`, the handle's own `listen`: stable per handle, nothing allocated.
-  const reuse = onEvent && last?.onEvent && last.handle === handle;
-  const subscribe = !onEvent ? handle.listen : reuse ? last.subscribe : withOnEvent(handle, ref);
+  const handle = eventFor(pool, target, type, merged);
+  const subscribe = subscribeFor(handle, onEvent, ref);
   const pick = select && { ...last?.pick };
   const get = pick && select && selector(pick, select, isEqual);
   const kept = keptOf(merged);
