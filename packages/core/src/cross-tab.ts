@@ -1,3 +1,4 @@
+import { type CrossTabLocks, createElection, type Election } from './cross-tab/election';
 import type { Platform } from './platform';
 import type { Transport, TransportAttempt, TransportSink } from './transport';
 import type { SourceSnapshot, SSEError } from './types';
@@ -13,14 +14,7 @@ export interface CrossTabChannel {
   onmessage: ((event: any) => unknown) | null;
 }
 
-/** What cross-tab sharing needs of Web Locks (`navigator.locks`), so tests can pass their own. */
-export interface CrossTabLocks {
-  request(
-    name: string,
-    options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal },
-    callback: (lock: unknown) => unknown,
-  ): Promise<unknown>;
-}
+export type { CrossTabLocks } from './cross-tab/election';
 
 /** Options of cross-tab sharing: `createPool({ crossTab: { … } })` or per source. */
 export interface CrossTabOptions {
@@ -106,28 +100,22 @@ export function createCrossTabTransport(
   const g = globalThis as {
     navigator?: { locks?: CrossTabLocks };
     isSecureContext?: boolean;
-    window?: EventTarget;
-    document?: EventTarget;
     BroadcastChannel?: new (name: string) => CrossTabChannel;
   };
-  const { platform, lifecycle, snapshot } = options;
+  const { platform, snapshot } = options;
   const locks = options.locks ?? g.navigator?.locks;
   const Channel = options.BroadcastChannel ?? g.BroadcastChannel;
   const subtle = globalThis.crypto?.subtle;
   if (!locks || !Channel || !subtle || g.isSecureContext === false) return inner;
   const heartbeatMs = options.heartbeatMs ?? 5000;
-  const stealAfterMs = options.stealAfterMs ?? 30_000;
 
   // The session: from the first attempt until release(), ONE lock request and ONE channel for
   // this tab and key, whatever the number of attempts or subscribers.
   let local = false; // sharing could not start: every attempt runs `inner` itself
-  let session: AbortController | undefined; // aborted by release(); its signal removes listeners
-  let name = '';
+  let session: AbortController | undefined; // aborted by release(): ends the election
   let channel: CrossTabChannel | undefined;
+  let election: Election | undefined;
   let role: 'leader' | 'follower' | undefined;
-  let held: (() => void) | undefined; // resolving it releases the granted lock
-  let queued: AbortController | undefined;
-  let suspended = false;
   let epoch = 0;
   let seq = 0;
   let status: Status = 'idle';
@@ -135,8 +123,6 @@ export function createCrossTabTransport(
   let changes = 0;
   let recent: [number, Wire][] = [];
   let lastId = '';
-  let heard = 0;
-  let stoleAt = -stealAfterMs;
   let timer: unknown;
   const remoteTypes = new Set<string>();
 
@@ -171,10 +157,6 @@ export function createCrossTabTransport(
     error = cause;
     changes++;
     announceState();
-  };
-  const cancel = (): void => {
-    queued?.abort();
-    queued = undefined;
   };
   const stopUpstream = (): void => {
     upstream?.abort();
@@ -264,59 +246,14 @@ export function createCrossTabTransport(
     begin();
   };
 
-  const ask = (mode: 'try' | 'wait' | 'steal'): void => {
-    const current = session;
-    if (held || (queued && mode !== 'steal') || suspended || !current) return;
-    // Set for every mode, so no second request starts while one is pending; only a queued
-    // request can be cancelled (Web Locks refuse a signal with ifAvailable or steal).
-    const controller = new AbortController();
-    queued = controller;
-    let mine: (() => void) | undefined;
-    locks
-      .request(
-        name,
-        mode === 'try'
-          ? { ifAvailable: true }
-          : mode === 'steal'
-            ? { steal: true }
-            : { signal: controller.signal },
-        (lock) => {
-          if (queued === controller) queued = undefined;
-          if (current.signal.aborted || suspended) return; // returning releases the lock at once
-          if (!lock) {
-            role = 'follower';
-            begin();
-            return ask('wait');
-          }
-          return new Promise<void>((release) => {
-            held = mine = release;
-            lead();
-          });
-        },
-      )
-      .catch((cause) => {
-        if (queued === controller) queued = undefined;
-        // Another tab stole the lock (we looked dead to it): follow, and queue again.
-        if (mine) {
-          if (held === mine) stepDown();
-        } else if (!controller.signal.aborted && !current.signal.aborted) {
-          fallBack(cause); // refused, not cancelled: e.g. a frame with an opaque origin
-        }
-      });
-  };
-
-  /** Stops leading (lock lost, newer leader, hand-over, page hidden) and queues for the lock. */
-  const stepDown = (): void => {
+  /** Follows another tab: this one did not get the lock, or stopped leading. */
+  const follow = (): void => {
     if (role === 'leader') {
       announce({ t: 'bye', id: lastId });
       stopUpstream();
-      held?.();
-      held = undefined;
-      role = 'follower';
-      heard = platform.now();
-      begin();
     }
-    ask('wait');
+    role = 'follower';
+    begin();
   };
 
   const receive = (m: Message): void => {
@@ -330,16 +267,16 @@ export function createCrossTabTransport(
       // A leader without an attempt (its app closed the source, or it gave up) hands over.
       if (role !== 'leader') return;
       if (sink) announceState(recent);
-      else stepDown();
+      else election?.stepDown();
       return;
     }
     if (m.epoch < epoch || (m.epoch === epoch && m.seq <= seq)) return; // older leader, or seen
-    if (role === 'leader') stepDown(); // a newer leader took the lock from us
+    if (role === 'leader') election?.stepDown(); // a newer leader took the lock from us
     const fresh = m.epoch > epoch;
     const previous = fresh ? 0 : seq;
     epoch = m.epoch;
     seq = m.seq;
-    heard = platform.now();
+    election?.heard();
     const to = role === 'follower' ? sink : undefined;
     if (fresh && to) hello(); // a new leader learns our types, and whether we want the stream
     if (m.t === 'event') {
@@ -384,33 +321,9 @@ export function createCrossTabTransport(
 
   const beat = (): void => {
     timer = platform.setTimeout(beat, heartbeatMs);
-    const now = platform.now();
-    if (role === 'leader') {
-      announce({ t: 'alive' });
-      return;
-    }
-    // A wedged leader holds the lock forever: a visible tab that wants the stream takes it, at
-    // most once per stealAfterMs so confused tabs cannot storm.
-    if (sink && role && !suspended && platform.isVisible() && now - heard >= stealAfterMs) {
-      if (now - stoleAt < stealAfterMs) return;
-      stoleAt = now;
-      cancel();
-      ask('steal');
-    }
-  };
-
-  // Holding or awaiting a lock keeps a page out of the back/forward cache: let go while hidden.
-  const suspend = (): void => {
-    if (suspended) return;
-    suspended = true;
-    cancel();
-    stepDown();
-  };
-  const resume = (): void => {
-    if (!suspended) return;
-    suspended = false;
-    heard = platform.now();
-    ask('try');
+    if (role === 'leader') announce({ t: 'alive' });
+    // A hidden follower, or one that does not want the stream, lets a silent leader be.
+    else if (sink && role && platform.isVisible()) election?.stealIfSilent();
   };
 
   const start = async ({ signal }: AbortController): Promise<void> => {
@@ -418,21 +331,16 @@ export function createCrossTabTransport(
     if (signal.aborted) return;
     // The key holds header values: only its hash may appear in a name.
     const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0'));
-    name = `ssekit:${V}:${hash.join('')}`;
+    const name = `ssekit:${V}:${hash.join('')}`;
     channel = new Channel(name);
     channel.onmessage = (event) => receive(event.data);
-    for (const [type, on] of [
-      ['pagehide', suspend],
-      ['pageshow', resume],
-      ['freeze', suspend],
-      ['resume', resume],
-    ] as const) {
-      const target = lifecycle ?? (type.startsWith('page') ? g.window : g.document);
-      target?.addEventListener(type, on, { signal });
-    }
-    heard = platform.now();
     timer = platform.setTimeout(beat, heartbeatMs);
-    ask('try');
+    election = createElection(
+      name,
+      signal,
+      { ...options, locks },
+      { lead, follow, unavailable: fallBack },
+    );
   };
 
   const transport: Transport = (attempt, to) => {
@@ -485,13 +393,10 @@ export function createCrossTabTransport(
   transport.release = (): void => {
     if (role === 'leader') announce({ t: 'bye', id: lastId });
     stopUpstream();
-    held?.();
-    cancel();
     session?.abort();
     channel?.close();
     platform.clearTimeout(timer);
-    session = channel = held = queued = role = undefined;
-    suspended = false;
+    session = channel = election = role = undefined;
     epoch = seq = changes = 0;
     recent = [];
     lastId = '';
