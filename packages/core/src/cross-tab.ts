@@ -1,7 +1,20 @@
 import { type CrossTabLocks, createElection, type Election } from './cross-tab/election';
+import {
+  createLeaderView,
+  eventsAfter,
+  isNewer,
+  type LeaderStatus,
+  type Message,
+  PROTOCOL_VERSION,
+  type RecentEvent,
+  remember,
+  sessionName,
+  startLeading,
+  takeNewer,
+} from './cross-tab/protocol';
 import type { Platform } from './platform';
 import type { Transport, TransportAttempt, TransportSink } from './transport';
-import type { SourceSnapshot, SSEError } from './types';
+import type { ServerSentEvent, SourceSnapshot, SSEError } from './types';
 
 /**
  * What cross-tab sharing needs of a `BroadcastChannel`, so tests can pass their own. Declared
@@ -45,45 +58,6 @@ export interface CrossTabTransportOptions extends CrossTabOptions {
   snapshot?: () => SourceSnapshot;
 }
 
-// Protocol version: in every name and every message, so two ssekit versions never mix.
-const V = 1;
-// Events kept to fill a follower's gap (a tab restored from the back/forward cache).
-const KEEP = 20;
-
-/** One event on the wire: `[type, data, lastEventId]`. */
-type Wire = [string, string, string];
-/** The leader's stream; `closed` means it gave up (followers end their attempt with `error`). */
-type Status = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/**
- * Followers say `hello` ("I want the stream, with these event types"): the leader answers with
- * `state` and its last events, or hands the lock over when it has no attempt of its own. The
- * leader stamps everything with its `epoch` and a `seq`; `n` counts its status changes, so an
- * answer meant for another tab is never applied twice.
- */
-type Message = { v: typeof V } & (
-  | { t: 'hello'; types: string[] }
-  | ((
-      | { t: 'event'; e: Wire }
-      | {
-          t: 'state';
-          status: Status;
-          error: SSEError | null;
-          n: number;
-          id: string;
-          events: [number, Wire][];
-        }
-      | { t: 'alive' }
-      | { t: 'bye'; id: string }
-    ) & { epoch: number; seq: number })
-);
-
-/** Index of the newest event with this id, or -1 ('' never matches: without an id, no place). */
-function indexOfId(events: readonly [number, Wire][], id: string): number {
-  if (id) for (let i = events.length - 1; i >= 0; i--) if (events[i]![1][2] === id) return i;
-  return -1;
-}
-
 /**
  * Shares `inner` across the browser's tabs: one tab per `key` (the leader, elected with Web Locks)
  * runs it and relays events over a BroadcastChannel; the others follow. Where Web Locks or
@@ -116,13 +90,7 @@ export function createCrossTabTransport(
   let channel: CrossTabChannel | undefined;
   let election: Election | undefined;
   let role: 'leader' | 'follower' | undefined;
-  let epoch = 0;
-  let seq = 0;
-  let status: Status = 'idle';
-  let error: SSEError | null = null;
-  let changes = 0;
-  let recent: [number, Wire][] = [];
-  let lastId = '';
+  let view = createLeaderView(); // the leader's stream as this tab knows it
   let timer: unknown;
   const remoteTypes = new Set<string>();
 
@@ -135,27 +103,29 @@ export function createCrossTabTransport(
   let upstream: AbortController | undefined; // the leader's real connection
   let live: TransportAttempt | undefined;
 
-  const post = (message: object): void => channel?.postMessage({ v: V, ...message });
-  const announce = (message: object): void => post({ epoch, seq: ++seq, ...message });
-  const announceState = (events: [number, Wire][] = []): void =>
-    announce({ t: 'state', status, error, n: changes, id: lastId, events });
-  const hello = (): void => post({ t: 'hello', types: [...types] });
+  const post = (message: object): void =>
+    channel?.postMessage({ version: PROTOCOL_VERSION, ...message });
+  // Leaders stamp what they say: followers drop anything older than what they have.
+  const announce = (message: object): void =>
+    post({ ...message, epoch: view.epoch, seq: ++view.seq });
+  // The view is the body of a state message; its recent events go only to who needs them.
+  const announceState = (recent: RecentEvent[] = []): void =>
+    announce({ ...view, kind: 'state', recent });
+  const hello = (): void => post({ kind: 'hello', types: [...types] });
 
-  const keep = (n: number, e: Wire, send: unknown): void => {
-    recent.push([n, e]);
-    if (recent.length > KEEP) recent.shift();
-    lastId = e[2];
-    if (send) deliver(e);
+  const keep = (entry: RecentEvent, send: unknown): void => {
+    remember(view, entry);
+    if (send) deliver(entry.event);
   };
-  const deliver = (e: Wire): void => {
-    delivered = e[2];
-    sink?.event({ type: e[0], data: e[1], lastEventId: e[2] });
-    if (role !== 'leader') sink?.activity(e[1].length);
+  const deliver = (event: ServerSentEvent): void => {
+    delivered = event.lastEventId;
+    sink?.event(event);
+    if (role !== 'leader') sink?.activity(event.data.length);
   };
-  const setStatus = (next: Status, cause: SSEError | null = null): void => {
-    status = next;
-    error = cause;
-    changes++;
+  const setStatus = (status: LeaderStatus, cause: SSEError | null = null): void => {
+    view.status = status;
+    view.error = cause;
+    view.changes++;
     announceState();
   };
   const stopUpstream = (): void => {
@@ -168,7 +138,7 @@ export function createCrossTabTransport(
     const controller = new AbortController();
     const { signal } = controller;
     upstream = controller;
-    if (status !== 'connecting') setStatus('connecting');
+    if (view.status !== 'connecting') setStatus('connecting');
     // After a failure the pool has decided already: tell followers whether it retries.
     const trouble = (cause: SSEError | null): void => {
       const now = snapshot?.();
@@ -183,12 +153,13 @@ export function createCrossTabTransport(
         to.open(info);
         setStatus('open');
       },
-      event(event) {
+      event({ type, data, lastEventId }) {
         if (signal.aborted) return;
-        const e: Wire = [event.type, event.data, event.lastEventId];
+        // A copy: the transport's own object may hold more than a channel can clone.
+        const event = { type, data, lastEventId };
         // Posted first: a subscriber that throws must not starve the other tabs.
-        post({ epoch, seq: ++seq, t: 'event', e });
-        keep(seq, e, true);
+        announce({ kind: 'event', event });
+        keep({ seq: view.seq, event }, true);
       },
       reconnecting() {
         if (signal.aborted) return;
@@ -219,14 +190,13 @@ export function createCrossTabTransport(
     if (!sink || !role) return;
     // Events that arrived between two attempts: a local connection would get them again from
     // the server after its Last-Event-ID.
-    const from = indexOfId(recent, delivered);
-    if (from >= 0) for (const [, e] of recent.slice(from + 1)) deliver(e);
+    for (const { event } of eventsAfter(view.recent, delivered)) deliver(event);
     sink.role(role);
     if (role === 'leader') {
       connect(sink);
     } else {
       hello();
-      if (status === 'open' && !opened) {
+      if (view.status === 'open' && !opened) {
         opened = true;
         sink.open({});
       }
@@ -235,74 +205,50 @@ export function createCrossTabTransport(
 
   const lead = (): void => {
     role = 'leader';
-    // Increasing across leaders, with a random tiebreak: followers drop anything older.
-    epoch = Math.max(platform.now(), Math.floor(epoch) + 1) + platform.random();
-    recent = recent.map(([, e], i) => [i + 1, e]);
-    seq = recent.length;
-    status = sink ? 'connecting' : 'idle';
-    error = null;
-    changes = 0;
-    announceState(recent);
+    startLeading(view, platform.now(), platform.random(), sink ? 'connecting' : 'idle');
+    announceState(view.recent);
     begin();
   };
 
   /** Follows another tab: this one did not get the lock, or stopped leading. */
   const follow = (): void => {
     if (role === 'leader') {
-      announce({ t: 'bye', id: lastId });
+      announce({ kind: 'bye', lastEventId: view.lastEventId });
       stopUpstream();
     }
     role = 'follower';
     begin();
   };
 
-  const receive = (m: Message): void => {
-    if (m?.v !== V) return;
-    if (m.t === 'hello') {
+  const receive = (message: Message): void => {
+    if (message?.version !== PROTOCOL_VERSION) return;
+    if (message.kind === 'hello') {
       // Every tab remembers what the others listen to, so a new leader listens to it at once.
-      for (const type of m.types) {
+      for (const type of message.types) {
         if (!remoteTypes.has(type)) live?.addType?.(type);
         remoteTypes.add(type);
       }
       // A leader without an attempt (its app closed the source, or it gave up) hands over.
       if (role !== 'leader') return;
-      if (sink) announceState(recent);
+      if (sink) announceState(view.recent);
       else election?.stepDown();
       return;
     }
-    if (m.epoch < epoch || (m.epoch === epoch && m.seq <= seq)) return; // older leader, or seen
+    if (!isNewer(message, view)) return; // an older leader's, or seen
     if (role === 'leader') election?.stepDown(); // a newer leader took the lock from us
-    const fresh = m.epoch > epoch;
-    const previous = fresh ? 0 : seq;
-    epoch = m.epoch;
-    seq = m.seq;
+    const { newLeader, events, changed } = takeNewer(view, message);
     election?.heard();
     const to = role === 'follower' ? sink : undefined;
-    if (fresh && to) hello(); // a new leader learns our types, and whether we want the stream
-    if (m.t === 'event') {
-      keep(m.seq, m.e, to);
-      return;
-    }
-    if (m.t === 'alive') {
-      // The leader watches the stream for staleness; its beat feeds followers' watchdogs.
-      if (status === 'open') to?.activity(0);
-      return;
-    }
-    if (m.t === 'bye') {
-      status = 'connecting';
-      return;
-    }
-    // A new leader's events are placed by id, the same leader's by sequence number.
-    const at = indexOfId(m.events, lastId);
-    const missed = fresh
-      ? m.events.slice(at < 0 ? m.events.length : at + 1)
-      : m.events.filter(([n]) => n > previous);
-    for (const [n, e] of missed) keep(n, e, to);
-    const changed = fresh || m.n !== changes;
-    status = m.status;
-    error = m.error;
-    changes = m.n;
+    if (newLeader && to) hello(); // a new leader learns our types, and whether we want the stream
+    for (const entry of events) keep(entry, to);
     if (!to) return;
+    if (message.kind === 'alive') {
+      // The leader watches the stream for staleness; its beat feeds followers' watchdogs.
+      if (view.status === 'open') to.activity(0);
+      return;
+    }
+    if (message.kind !== 'state') return;
+    const { status, error } = view;
     if (status === 'open' && !opened) {
       opened = true;
       to.open({});
@@ -321,17 +267,14 @@ export function createCrossTabTransport(
 
   const beat = (): void => {
     timer = platform.setTimeout(beat, heartbeatMs);
-    if (role === 'leader') announce({ t: 'alive' });
+    if (role === 'leader') announce({ kind: 'alive' });
     // A hidden follower, or one that does not want the stream, lets a silent leader be.
     else if (sink && role && platform.isVisible()) election?.stealIfSilent();
   };
 
   const start = async ({ signal }: AbortController): Promise<void> => {
-    const digest = await subtle.digest('SHA-256', new TextEncoder().encode(key));
+    const name = await sessionName(key, subtle);
     if (signal.aborted) return;
-    // The key holds header values: only its hash may appear in a name.
-    const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0'));
-    const name = `ssekit:${V}:${hash.join('')}`;
     channel = new Channel(name);
     channel.onmessage = (event) => receive(event.data);
     timer = platform.setTimeout(beat, heartbeatMs);
@@ -359,7 +302,7 @@ export function createCrossTabTransport(
       // Aborted with no new attempt in the same task, and not after a failure: the app closed
       // or paused this stream, so the leader says it is idle and a tab that wants it takes over.
       platform.queueMicrotask(() => {
-        if (role === 'leader' && !sink && !error) setStatus('idle');
+        if (role === 'leader' && !sink && !view.error) setStatus('idle');
       });
     });
     if (session) {
@@ -391,16 +334,13 @@ export function createCrossTabTransport(
   };
 
   transport.release = (): void => {
-    if (role === 'leader') announce({ t: 'bye', id: lastId });
+    if (role === 'leader') announce({ kind: 'bye', lastEventId: view.lastEventId });
     stopUpstream();
     session?.abort();
     channel?.close();
     platform.clearTimeout(timer);
     session = channel = election = role = undefined;
-    epoch = seq = changes = 0;
-    recent = [];
-    lastId = '';
-    status = 'idle';
+    view = createLeaderView();
     remoteTypes.clear();
   };
   return transport;
