@@ -73,7 +73,7 @@ export function createElection(
   };
 
   // Without `how` the request waits in line; only such a request can be cancelled (Web Locks
-  // refuse a signal with ifAvailable or steal). `queued` is set whatever the options, so no second
+  // refuse a signal with ifAvailable or steal). `queued` is set whatever `how` is, so no second
   // request starts while one is pending.
   const request = (how?: { ifAvailable?: true; steal?: true }): void => {
     if (held || (queued && !how?.steal) || suspended || signal.aborted) return;

@@ -20,13 +20,13 @@ export interface RecentEvent {
 }
 
 /**
- * The leader's stream as one tab knows it: what the leader's messages said (the leader: what it
- * said), and where they stand. Leaders stamp every message with their `epoch` (increasing from
- * one leader to the next) and a `seq` (increasing within one leader).
+ * The leader's stream as one tab knows it, the leader's own tab included: its status, its recent
+ * events, and where its messages stand. Leaders stamp every message with their `epoch`
+ * (increasing from one leader to the next) and a `seq` (increasing within one leader).
  */
 export interface LeaderView {
   epoch: number;
-  /** Of the last message taken. */
+  /** Of the last message taken, or sent when leading. */
   seq: number;
   status: LeaderStatus;
   error: SSEError | null;
@@ -38,7 +38,7 @@ export interface LeaderView {
   lastEventId: string;
 }
 
-/** "I want the stream, with these event types": from a follower, and from a tab that starts. */
+/** A follower says "I want the stream, with these event types": the leader listens to them too. */
 export interface HelloMessage {
   readonly version: typeof PROTOCOL_VERSION;
   readonly kind: 'hello';
@@ -52,7 +52,7 @@ export type LeaderMessage = {
   readonly seq: number;
 } & (
   | { readonly kind: 'event'; readonly event: ServerSentEvent }
-  /** On every status change, to answer a hello, and when a tab starts leading (with `recent`). */
+  /** The leader's status: on every change, and with its recent events to start or answer a hello. */
   | ({ readonly kind: 'state' } & Readonly<
       Pick<LeaderView, 'status' | 'error' | 'changes' | 'recent' | 'lastEventId'>
     >)
@@ -62,6 +62,7 @@ export type LeaderMessage = {
   | { readonly kind: 'bye'; readonly lastEventId: string }
 );
 
+/** Anything a tab posts on the channel. */
 export type Message = HelloMessage | LeaderMessage;
 
 /**
