@@ -1,6 +1,28 @@
+import {
+  type CrossTabLocks,
+  createElection,
+  type Election,
+  type ElectionOwner,
+} from './cross-tab/election';
+import {
+  createLeaderView,
+  eventsAfter,
+  isNewer,
+  type LeaderStatus,
+  type LeaderView,
+  type Message,
+  PROTOCOL_VERSION,
+  type RecentEvent,
+  remember,
+  sessionName,
+  startLeading,
+  takeNewer,
+} from './cross-tab/protocol';
 import type { Platform } from './platform';
-import type { Transport, TransportAttempt, TransportSink } from './transport';
-import type { SourceSnapshot, SSEError } from './types';
+import type { Transport, TransportAttempt, TransportRequest, TransportSink } from './transport';
+import type { ServerSentEvent, SourceSnapshot, SSEError } from './types';
+
+export type { CrossTabLocks } from './cross-tab/election';
 
 /**
  * What cross-tab sharing needs of a `BroadcastChannel`, so tests can pass their own. Declared
@@ -11,15 +33,6 @@ export interface CrossTabChannel {
   close(): void;
   // `any`: the DOM's MessageEvent, which Node's types lack.
   onmessage: ((event: any) => unknown) | null;
-}
-
-/** What cross-tab sharing needs of Web Locks (`navigator.locks`), so tests can pass their own. */
-export interface CrossTabLocks {
-  request(
-    name: string,
-    options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal },
-    callback: (lock: unknown) => unknown,
-  ): Promise<unknown>;
 }
 
 /** Options of cross-tab sharing: `createPool({ crossTab: { … } })` or per source. */
@@ -51,45 +64,6 @@ export interface CrossTabTransportOptions extends CrossTabOptions {
   snapshot?: () => SourceSnapshot;
 }
 
-// Protocol version: in every name and every message, so two ssekit versions never mix.
-const V = 1;
-// Events kept to fill a follower's gap (a tab restored from the back/forward cache).
-const KEEP = 20;
-
-/** One event on the wire: `[type, data, lastEventId]`. */
-type Wire = [string, string, string];
-/** The leader's stream; `closed` means it gave up (followers end their attempt with `error`). */
-type Status = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/**
- * Followers say `hello` ("I want the stream, with these event types"): the leader answers with
- * `state` and its last events, or hands the lock over when it has no attempt of its own. The
- * leader stamps everything with its `epoch` and a `seq`; `n` counts its status changes, so an
- * answer meant for another tab is never applied twice.
- */
-type Message = { v: typeof V } & (
-  | { t: 'hello'; types: string[] }
-  | ((
-      | { t: 'event'; e: Wire }
-      | {
-          t: 'state';
-          status: Status;
-          error: SSEError | null;
-          n: number;
-          id: string;
-          events: [number, Wire][];
-        }
-      | { t: 'alive' }
-      | { t: 'bye'; id: string }
-    ) & { epoch: number; seq: number })
-);
-
-/** Index of the newest event with this id, or -1 ('' never matches: without an id, no place). */
-function indexOfId(events: readonly [number, Wire][], id: string): number {
-  if (id) for (let i = events.length - 1; i >= 0; i--) if (events[i]![1][2] === id) return i;
-  return -1;
-}
-
 /**
  * Shares `inner` across the browser's tabs: one tab per `key` (the leader, elected with Web Locks)
  * runs it and relays events over a BroadcastChannel; the others follow. Where Web Locks or
@@ -106,397 +80,393 @@ export function createCrossTabTransport(
   const g = globalThis as {
     navigator?: { locks?: CrossTabLocks };
     isSecureContext?: boolean;
-    window?: EventTarget;
-    document?: EventTarget;
     BroadcastChannel?: new (name: string) => CrossTabChannel;
   };
-  const { platform, lifecycle, snapshot } = options;
   const locks = options.locks ?? g.navigator?.locks;
   const Channel = options.BroadcastChannel ?? g.BroadcastChannel;
-  const subtle = globalThis.crypto?.subtle;
-  if (!locks || !Channel || !subtle || g.isSecureContext === false) return inner;
-  const heartbeatMs = options.heartbeatMs ?? 5000;
-  const stealAfterMs = options.stealAfterMs ?? 30_000;
-
-  // The session: from the first attempt until release(), ONE lock request and ONE channel for
-  // this tab and key, whatever the number of attempts or subscribers.
+  if (!locks || !Channel || !globalThis.crypto?.subtle || g.isSecureContext === false) return inner;
   let local = false; // sharing could not start: every attempt runs `inner` itself
-  let session: AbortController | undefined; // aborted by release(); its signal removes listeners
-  let name = '';
-  let channel: CrossTabChannel | undefined;
-  let role: 'leader' | 'follower' | undefined;
-  let held: (() => void) | undefined; // resolving it releases the granted lock
-  let queued: AbortController | undefined;
-  let suspended = false;
-  let epoch = 0;
-  let seq = 0;
-  let status: Status = 'idle';
-  let error: SSEError | null = null;
-  let changes = 0;
-  let recent: [number, Wire][] = [];
-  let lastId = '';
-  let heard = 0;
-  let stoleAt = -stealAfterMs;
-  let timer: unknown;
-  const remoteTypes = new Set<string>();
+  let session: Transport | undefined;
 
-  // The current attempt of this tab's connection (the pool runs one at a time).
-  let url = '';
-  let sink: TransportSink | undefined;
-  let types = new Set<string>();
-  let delivered = ''; // the last id this attempt received: where a promoted follower resumes
-  let opened = false;
-  let upstream: AbortController | undefined; // the leader's real connection
-  let live: TransportAttempt | undefined;
-
-  const post = (message: object): void => channel?.postMessage({ v: V, ...message });
-  const announce = (message: object): void => post({ epoch, seq: ++seq, ...message });
-  const announceState = (events: [number, Wire][] = []): void =>
-    announce({ t: 'state', status, error, n: changes, id: lastId, events });
-  const hello = (): void => post({ t: 'hello', types: [...types] });
-
-  const keep = (n: number, e: Wire, send: unknown): void => {
-    recent.push([n, e]);
-    if (recent.length > KEEP) recent.shift();
-    lastId = e[2];
-    if (send) deliver(e);
+  const transport: Transport = (request, to) => {
+    if (request.signal.aborted) return undefined;
+    if (local) return inner(request, to);
+    session ??= createSession(
+      inner,
+      key,
+      { ...options, locks, BroadcastChannel: Channel },
+      fallBack,
+    );
+    return session(request, to);
   };
-  const deliver = (e: Wire): void => {
-    delivered = e[2];
-    sink?.event({ type: e[0], data: e[1], lastEventId: e[2] });
-    if (role !== 'leader') sink?.activity(e[1].length);
-  };
-  const setStatus = (next: Status, cause: SSEError | null = null): void => {
-    status = next;
-    error = cause;
-    changes++;
-    announceState();
-  };
-  const cancel = (): void => {
-    queued?.abort();
-    queued = undefined;
-  };
-  const stopUpstream = (): void => {
-    upstream?.abort();
-    upstream = live = undefined;
-  };
-
-  /** The leader runs the real connection inside its tab's current attempt. */
-  const connect = (to: TransportSink): void => {
-    const controller = new AbortController();
-    const { signal } = controller;
-    upstream = controller;
-    if (status !== 'connecting') setStatus('connecting');
-    // After a failure the pool has decided already: tell followers whether it retries.
-    const trouble = (cause: SSEError | null): void => {
-      const now = snapshot?.();
-      if (now?.retry.gaveUp) setStatus('closed', now.error ?? cause);
-      else setStatus('reconnecting', cause);
-    };
-    const relay: TransportSink = {
-      ...to,
-      open(info) {
-        if (signal.aborted) return;
-        opened = true;
-        to.open(info);
-        setStatus('open');
-      },
-      event(event) {
-        if (signal.aborted) return;
-        const e: Wire = [event.type, event.data, event.lastEventId];
-        // Posted first: a subscriber that throws must not starve the other tabs.
-        post({ epoch, seq: ++seq, t: 'event', e });
-        keep(seq, e, true);
-      },
-      reconnecting() {
-        if (signal.aborted) return;
-        opened = false;
-        to.reconnecting();
-        trouble(null);
-      },
-      fail(cause) {
-        if (signal.aborted) return;
-        controller.abort();
-        to.fail(cause);
-        trouble(cause);
-      },
-    };
-    try {
-      const started = inner(
-        { url, lastEventId: delivered, signal, types: new Set([...types, ...remoteTypes]) },
-        relay,
-      );
-      if (!signal.aborted) live = started;
-    } catch (cause) {
-      relay.fail({ kind: 'network', message: String(cause) });
-    }
-  };
-
-  /** Puts the current attempt in line with this tab's role: at its start and on every change. */
-  const begin = (): void => {
-    if (!sink || !role) return;
-    // Events that arrived between two attempts: a local connection would get them again from
-    // the server after its Last-Event-ID.
-    const from = indexOfId(recent, delivered);
-    if (from >= 0) for (const [, e] of recent.slice(from + 1)) deliver(e);
-    sink.role(role);
-    if (role === 'leader') {
-      connect(sink);
-    } else {
-      hello();
-      if (status === 'open' && !opened) {
-        opened = true;
-        sink.open({});
-      }
-    }
-  };
-
-  const lead = (): void => {
-    role = 'leader';
-    // Increasing across leaders, with a random tiebreak: followers drop anything older.
-    epoch = Math.max(platform.now(), Math.floor(epoch) + 1) + platform.random();
-    recent = recent.map(([, e], i) => [i + 1, e]);
-    seq = recent.length;
-    status = sink ? 'connecting' : 'idle';
-    error = null;
-    changes = 0;
-    announceState(recent);
-    begin();
-  };
-
-  const ask = (mode: 'try' | 'wait' | 'steal'): void => {
-    const current = session;
-    if (held || (queued && mode !== 'steal') || suspended || !current) return;
-    // Set for every mode, so no second request starts while one is pending; only a queued
-    // request can be cancelled (Web Locks refuse a signal with ifAvailable or steal).
-    const controller = new AbortController();
-    queued = controller;
-    let mine: (() => void) | undefined;
-    locks
-      .request(
-        name,
-        mode === 'try'
-          ? { ifAvailable: true }
-          : mode === 'steal'
-            ? { steal: true }
-            : { signal: controller.signal },
-        (lock) => {
-          if (queued === controller) queued = undefined;
-          if (current.signal.aborted || suspended) return; // returning releases the lock at once
-          if (!lock) {
-            role = 'follower';
-            begin();
-            return ask('wait');
-          }
-          return new Promise<void>((release) => {
-            held = mine = release;
-            lead();
-          });
-        },
-      )
-      .catch((cause) => {
-        if (queued === controller) queued = undefined;
-        // Another tab stole the lock (we looked dead to it): follow, and queue again.
-        if (mine) {
-          if (held === mine) stepDown();
-        } else if (!controller.signal.aborted && !current.signal.aborted) {
-          fallBack(cause); // refused, not cancelled: e.g. a frame with an opaque origin
-        }
-      });
-  };
-
-  /** Stops leading (lock lost, newer leader, hand-over, page hidden) and queues for the lock. */
-  const stepDown = (): void => {
-    if (role === 'leader') {
-      announce({ t: 'bye', id: lastId });
-      stopUpstream();
-      held?.();
-      held = undefined;
-      role = 'follower';
-      heard = platform.now();
-      begin();
-    }
-    ask('wait');
-  };
-
-  const receive = (m: Message): void => {
-    if (m?.v !== V) return;
-    if (m.t === 'hello') {
-      // Every tab remembers what the others listen to, so a new leader listens to it at once.
-      for (const type of m.types) {
-        if (!remoteTypes.has(type)) live?.addType?.(type);
-        remoteTypes.add(type);
-      }
-      // A leader without an attempt (its app closed the source, or it gave up) hands over.
-      if (role !== 'leader') return;
-      if (sink) announceState(recent);
-      else stepDown();
-      return;
-    }
-    if (m.epoch < epoch || (m.epoch === epoch && m.seq <= seq)) return; // older leader, or seen
-    if (role === 'leader') stepDown(); // a newer leader took the lock from us
-    const fresh = m.epoch > epoch;
-    const previous = fresh ? 0 : seq;
-    epoch = m.epoch;
-    seq = m.seq;
-    heard = platform.now();
-    const to = role === 'follower' ? sink : undefined;
-    if (fresh && to) hello(); // a new leader learns our types, and whether we want the stream
-    if (m.t === 'event') {
-      keep(m.seq, m.e, to);
-      return;
-    }
-    if (m.t === 'alive') {
-      // The leader watches the stream for staleness; its beat feeds followers' watchdogs.
-      if (status === 'open') to?.activity(0);
-      return;
-    }
-    if (m.t === 'bye') {
-      status = 'connecting';
-      return;
-    }
-    // A new leader's events are placed by id, the same leader's by sequence number.
-    const at = indexOfId(m.events, lastId);
-    const missed = fresh
-      ? m.events.slice(at < 0 ? m.events.length : at + 1)
-      : m.events.filter(([n]) => n > previous);
-    for (const [n, e] of missed) keep(n, e, to);
-    const changed = fresh || m.n !== changes;
-    status = m.status;
-    error = m.error;
-    changes = m.n;
-    if (!to) return;
-    if (status === 'open' && !opened) {
-      opened = true;
-      to.open({});
-    } else if (!changed || status === 'open') {
-      // Already applied: an answer to another tab's hello.
-    } else if (status === 'reconnecting') {
-      opened = false;
-      to.reconnecting();
-      if (error) to.warn(error);
-    } else if (status === 'closed') {
-      to.fail(error as SSEError); // a leader that gave up always says why
-    } else if (status === 'idle') {
-      hello(); // the leader stopped without giving up: ask for the lock
-    }
-  };
-
-  const beat = (): void => {
-    timer = platform.setTimeout(beat, heartbeatMs);
-    const now = platform.now();
-    if (role === 'leader') {
-      announce({ t: 'alive' });
-      return;
-    }
-    // A wedged leader holds the lock forever: a visible tab that wants the stream takes it, at
-    // most once per stealAfterMs so confused tabs cannot storm.
-    if (sink && role && !suspended && platform.isVisible() && now - heard >= stealAfterMs) {
-      if (now - stoleAt < stealAfterMs) return;
-      stoleAt = now;
-      cancel();
-      ask('steal');
-    }
-  };
-
-  // Holding or awaiting a lock keeps a page out of the back/forward cache: let go while hidden.
-  const suspend = (): void => {
-    if (suspended) return;
-    suspended = true;
-    cancel();
-    stepDown();
-  };
-  const resume = (): void => {
-    if (!suspended) return;
-    suspended = false;
-    heard = platform.now();
-    ask('try');
-  };
-
-  const start = async ({ signal }: AbortController): Promise<void> => {
-    const digest = await subtle.digest('SHA-256', new TextEncoder().encode(key));
-    if (signal.aborted) return;
-    // The key holds header values: only its hash may appear in a name.
-    const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0'));
-    name = `ssekit:${V}:${hash.join('')}`;
-    channel = new Channel(name);
-    channel.onmessage = (event) => receive(event.data);
-    for (const [type, on] of [
-      ['pagehide', suspend],
-      ['pageshow', resume],
-      ['freeze', suspend],
-      ['resume', resume],
-    ] as const) {
-      const target = lifecycle ?? (type.startsWith('page') ? g.window : g.document);
-      target?.addEventListener(type, on, { signal });
-    }
-    heard = platform.now();
-    timer = platform.setTimeout(beat, heartbeatMs);
-    ask('try');
-  };
-
-  const transport: Transport = (attempt, to) => {
-    const { signal } = attempt;
-    if (signal.aborted) return undefined;
-    if (local) return inner(attempt, to);
-    url = attempt.url;
-    sink = to;
-    types = new Set(attempt.types);
-    delivered = attempt.lastEventId;
-    opened = false;
-    signal.addEventListener('abort', () => {
-      if (sink !== to) return;
-      stopUpstream();
-      sink = undefined;
-      // Aborted with no new attempt in the same task, and not after a failure: the app closed
-      // or paused this stream, so the leader says it is idle and a tab that wants it takes over.
-      platform.queueMicrotask(() => {
-        if (role === 'leader' && !sink && !error) setStatus('idle');
-      });
-    });
-    if (session) {
-      begin();
-    } else {
-      session = new AbortController();
-      start(session).catch(fallBack);
-    }
-    return {
-      addType(type) {
-        types.add(type);
-        if (live) live.addType?.(type);
-        else if (sink === to) hello();
-      },
-      removeType(type) {
-        types.delete(type);
-        // Followers never say they stopped listening: keep what another tab may still read.
-        if (!remoteTypes.has(type)) live?.removeType?.(type);
-      },
-    };
-  };
-
   /** Sharing cannot work in this page after all: this tab connects on its own from now on. */
-  const fallBack = (cause: unknown): void => {
+  const fallBack = (cause: unknown, to: TransportSink | undefined): void => {
     transport.release?.();
     local = true;
     // The pool retries this attempt, which then connects locally.
-    sink?.fail({ kind: 'network', message: `Cross-tab sharing is unavailable here: ${cause}` });
+    to?.fail({ kind: 'network', message: `Cross-tab sharing is unavailable here: ${cause}` });
   };
-
   transport.release = (): void => {
-    if (role === 'leader') announce({ t: 'bye', id: lastId });
-    stopUpstream();
-    held?.();
-    cancel();
-    session?.abort();
-    channel?.close();
-    platform.clearTimeout(timer);
-    session = channel = held = queued = role = undefined;
-    suspended = false;
-    epoch = seq = changes = 0;
-    recent = [];
-    lastId = '';
-    status = 'idle';
-    remoteTypes.clear();
+    session?.release?.();
+    session = undefined;
   };
   return transport;
+}
+
+type Role = 'leader' | 'follower';
+
+/** What the session needs: the options, with Web Locks and BroadcastChannel found. */
+type SessionOptions = CrossTabTransportOptions & {
+  locks: CrossTabLocks;
+  BroadcastChannel: new (name: string) => CrossTabChannel;
+};
+
+/**
+ * This tab's part in the stream: what it says to the others and takes from them, whether it
+ * leads or follows. Attempts read the leader's stream here and, as the leader, report to it.
+ */
+interface Relay extends ElectionOwner {
+  readonly view: LeaderView;
+  /** What the other tabs listen to: the leader's real connection listens to it too. */
+  readonly remoteTypes: Set<string>;
+  /** This tab's; none until the election first answers. */
+  role(): Role | undefined;
+  /** Tells the leader this tab wants the stream, with these types. */
+  hello(types: ReadonlySet<string>): void;
+  /** The leader relays an event of its stream (its own subscribers get it too). */
+  publish(event: ServerSentEvent): void;
+  /** The leader's stream changed. */
+  setStatus(status: LeaderStatus, cause?: SSEError | null): void;
+  /** A message from another tab. */
+  receive(message: Message): void;
+  /** The heartbeat: a leader says it is alive, a follower watches whether the leader is. */
+  beat(): void;
+  /** Leaves: a leader says bye. */
+  release(): void;
+}
+
+/** One attempt of this tab's connection, as the relay drives it. */
+interface Attempt extends TransportAttempt {
+  readonly sink: TransportSink;
+  readonly types: ReadonlySet<string>;
+  /** Puts the attempt in line with this tab's role: at its start and on every change. */
+  begin(): void;
+  /** An event of the leader's stream reaches this tab's subscribers. */
+  deliver(event: ServerSentEvent): void;
+  /** A follower takes the leader's status; `changed` is false for an answer to another tab. */
+  mirror(changed: boolean): void;
+  /** Another tab listens to `type`: so does the leader's real connection. */
+  listen(type: string): void;
+  /** Stops the leader's real connection. */
+  stop(): void;
+}
+
+/**
+ * From the first attempt until release(): ONE lock request and ONE channel for this tab and key,
+ * whatever the number of attempts or subscribers.
+ */
+function createSession(
+  inner: Transport,
+  key: string,
+  options: SessionOptions,
+  fallBack: (cause: unknown, to: TransportSink | undefined) => void,
+): Transport {
+  const { platform } = options;
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  const ended = new AbortController(); // by release(): ends the election, removes listeners
+  let channel: CrossTabChannel | undefined;
+  let election: Election | undefined;
+  let timer: unknown;
+  let current: Attempt | undefined; // the pool runs one attempt at a time
+  const relay = createRelay(
+    platform,
+    (message) => channel?.postMessage({ version: PROTOCOL_VERSION, ...message }),
+    () => election,
+    () => current,
+    (cause) => fallBack(cause, current?.sink),
+  );
+
+  const beat = (): void => {
+    timer = platform.setTimeout(beat, heartbeatMs);
+    relay.beat();
+  };
+  const start = async (): Promise<void> => {
+    const name = await sessionName(key, globalThis.crypto.subtle);
+    const { signal } = ended;
+    if (signal.aborted) return;
+    channel = new options.BroadcastChannel(name);
+    channel.onmessage = (event) => relay.receive(event.data);
+    timer = platform.setTimeout(beat, heartbeatMs);
+    election = createElection(name, signal, options, relay);
+  };
+  start().catch(relay.unavailable);
+
+  const transport: Transport = (request, to) => {
+    const attempt = createAttempt(request, to, relay, inner, options.snapshot);
+    current = attempt;
+    request.signal.addEventListener('abort', () => {
+      if (current !== attempt) return;
+      attempt.stop();
+      current = undefined;
+      // Aborted with no new attempt in the same task, and not after a failure: the app closed
+      // or paused this stream, so the leader says it is idle and a tab that wants it takes over.
+      platform.queueMicrotask(() => {
+        if (relay.role() === 'leader' && !current && !relay.view.error) relay.setStatus('idle');
+      });
+    });
+    attempt.begin();
+    return attempt;
+  };
+  transport.release = (): void => {
+    relay.release();
+    current?.stop();
+    current = undefined;
+    ended.abort();
+    channel?.close();
+    channel = undefined; // nothing more goes out, even from a task queued earlier
+    platform.clearTimeout(timer);
+  };
+  return transport;
+}
+
+/**
+ * The relay of one session: the leader's stream as this tab knows it, what this tab says as
+ * leader or follower, and what it takes from the others. `post` sends on the channel (once there
+ * is one); `election` is there once the session knows its name; `current` is the attempt this
+ * tab runs, if any; `unavailable` gives up on sharing.
+ */
+function createRelay(
+  platform: Platform,
+  post: (message: object) => void,
+  election: () => Election | undefined,
+  current: () => Attempt | undefined,
+  unavailable: (cause: unknown) => void,
+): Relay {
+  const view = createLeaderView();
+  const remoteTypes = new Set<string>();
+  let role: Role | undefined;
+  // Leaders stamp what they say: followers drop anything older than what they have.
+  const announce = (message: object): void =>
+    post({ ...message, epoch: view.epoch, seq: ++view.seq });
+  // The view is the body of a state message; its recent events go only to who needs them.
+  const announceState = (recent: RecentEvent[] = []): void =>
+    announce({ ...view, kind: 'state', recent });
+  const keep = (entry: RecentEvent, to: Attempt | undefined): void => {
+    remember(view, entry);
+    to?.deliver(entry.event);
+  };
+  // Every tab remembers what the others listen to, so a new leader listens to it at once.
+  const welcome = (types: string[]): void => {
+    for (const type of types) {
+      if (!remoteTypes.has(type)) current()?.listen(type);
+      remoteTypes.add(type);
+    }
+    // A leader without an attempt (its app closed the source, or it gave up) hands over.
+    if (role !== 'leader') return;
+    if (current()) announceState(view.recent);
+    else election()?.stepDown();
+  };
+  const bye = (): void => announce({ kind: 'bye', lastEventId: view.lastEventId });
+
+  const relay: Relay = {
+    view,
+    remoteTypes,
+    role: () => role,
+    hello: (types) => post({ kind: 'hello', types: [...types] }),
+    publish(event) {
+      // Posted first: a subscriber that throws must not starve the other tabs.
+      announce({ kind: 'event', event });
+      keep({ seq: view.seq, event }, current());
+    },
+    setStatus(status, cause = null) {
+      view.status = status;
+      view.error = cause;
+      view.changes++;
+      announceState();
+    },
+    lead() {
+      role = 'leader';
+      startLeading(view, platform.now(), platform.random(), current() ? 'connecting' : 'idle');
+      announceState(view.recent);
+      current()?.begin();
+    },
+    follow() {
+      if (role === 'leader') {
+        bye();
+        current()?.stop();
+      }
+      role = 'follower';
+      current()?.begin();
+    },
+    unavailable,
+    receive(message) {
+      if (message?.version !== PROTOCOL_VERSION) return;
+      if (message.kind === 'hello') return welcome(message.types);
+      if (!isNewer(message, view)) return; // an older leader's, or seen
+      if (role === 'leader') election()?.stepDown(); // a newer leader took the lock from us
+      const { newLeader, events, changed } = takeNewer(view, message);
+      election()?.heard();
+      const to = role === 'follower' ? current() : undefined;
+      if (newLeader && to) relay.hello(to.types); // it learns our types, and that we want the stream
+      for (const entry of events) keep(entry, to);
+      // The leader watches the stream for staleness; its beat feeds followers' watchdogs.
+      if (message.kind === 'alive' && view.status === 'open') to?.sink.activity(0);
+      if (message.kind === 'state') to?.mirror(changed);
+    },
+    beat() {
+      if (role === 'leader') announce({ kind: 'alive' });
+      // A hidden follower, or one that does not want the stream, lets a silent leader be.
+      else if (current() && role && platform.isVisible()) election()?.stealIfSilent();
+    },
+    release() {
+      if (role === 'leader') bye();
+      role = undefined;
+    },
+  };
+  return relay;
+}
+
+/**
+ * One attempt of this tab's connection: as the leader it runs the real connection and relays
+ * it; as a follower it is fed the leader's events and status.
+ */
+function createAttempt(
+  request: TransportRequest,
+  to: TransportSink,
+  relay: Relay,
+  inner: Transport,
+  snapshot: (() => SourceSnapshot) | undefined,
+): Attempt {
+  const { url, signal } = request;
+  const { view } = relay;
+  const types = new Set(request.types);
+  let delivered = request.lastEventId; // the last id this attempt received: where a promoted follower resumes
+  let opened = false; // whether the subscribers were told the stream is open
+  let upstream: AbortController | undefined; // the leader's real connection
+  let live: TransportAttempt | undefined;
+  // `open` and `reconnecting` reach the subscribers through here, so `opened` stays true to them.
+  const tracked: TransportSink = {
+    ...to,
+    open(info) {
+      opened = true;
+      to.open(info);
+    },
+    reconnecting() {
+      opened = false;
+      to.reconnecting();
+    },
+  };
+
+  const attempt: Attempt = {
+    sink: to,
+    types,
+    begin() {
+      const role = relay.role();
+      if (!role) return;
+      // Events that arrived between two attempts: a local connection would get them again from
+      // the server after its Last-Event-ID.
+      for (const { event } of eventsAfter(view.recent, delivered)) attempt.deliver(event);
+      to.role(role);
+      if (role === 'leader') {
+        upstream = new AbortController();
+        const request = { url, lastEventId: delivered, types };
+        live = relayUpstream(inner, upstream, request, tracked, relay, snapshot);
+      } else {
+        relay.hello(types);
+        if (view.status === 'open' && !opened) tracked.open({});
+      }
+    },
+    deliver(event) {
+      delivered = event.lastEventId;
+      to.event(event);
+      if (relay.role() !== 'leader') to.activity(event.data.length);
+    },
+    mirror(changed) {
+      const { status, error } = view;
+      if (status === 'open') {
+        if (!opened) tracked.open({});
+      } else if (!changed) {
+        // Already applied: an answer to another tab's hello.
+      } else if (status === 'reconnecting') {
+        tracked.reconnecting();
+        if (error) to.warn(error);
+      } else if (status === 'closed') {
+        to.fail(error as SSEError); // a leader that gave up always says why
+      } else if (status === 'idle') {
+        relay.hello(types); // the leader stopped without giving up: ask for the lock
+      }
+    },
+    listen(type) {
+      live?.addType?.(type);
+    },
+    stop() {
+      upstream?.abort();
+      upstream = live = undefined;
+    },
+    addType(type) {
+      types.add(type);
+      if (live) live.addType?.(type);
+      else if (!signal.aborted) relay.hello(types);
+    },
+    removeType(type) {
+      types.delete(type);
+      // Followers never say they stopped listening: keep what another tab may still read.
+      if (!relay.remoteTypes.has(type)) live?.removeType?.(type);
+    },
+  };
+  return attempt;
+}
+
+/**
+ * The leader runs the real connection inside its tab's current attempt, listening to what this
+ * tab and the others listen to: what it reports reaches this tab's subscribers and, relayed, the
+ * other tabs. Returns the live attempt, if any.
+ */
+function relayUpstream(
+  inner: Transport,
+  controller: AbortController,
+  request: Omit<TransportRequest, 'signal'>,
+  to: TransportSink,
+  relay: Relay,
+  snapshot: (() => SourceSnapshot) | undefined,
+): TransportAttempt | undefined {
+  const { signal } = controller;
+  if (relay.view.status !== 'connecting') relay.setStatus('connecting');
+  // After a failure the pool has decided already: tell followers whether it retries.
+  const trouble = (cause: SSEError | null): void => {
+    const now = snapshot?.();
+    if (now?.retry.gaveUp) relay.setStatus('closed', now.error ?? cause);
+    else relay.setStatus('reconnecting', cause);
+  };
+  const relayed: TransportSink = {
+    ...to,
+    open(info) {
+      if (signal.aborted) return;
+      to.open(info);
+      relay.setStatus('open');
+    },
+    event({ type, data, lastEventId }) {
+      // A copy: the transport's own object may hold more than a channel can clone.
+      if (!signal.aborted) relay.publish({ type, data, lastEventId });
+    },
+    reconnecting() {
+      if (signal.aborted) return;
+      to.reconnecting();
+      trouble(null);
+    },
+    fail(cause) {
+      if (signal.aborted) return;
+      controller.abort();
+      to.fail(cause);
+      trouble(cause);
+    },
+  };
+  try {
+    const types = new Set([...request.types, ...relay.remoteTypes]);
+    const live = inner({ ...request, signal, types }, relayed);
+    return signal.aborted ? undefined : live;
+  } catch (cause) {
+    relayed.fail({ kind: 'network', message: String(cause) });
+    return undefined;
+  }
 }
