@@ -1,13 +1,9 @@
 'use client';
-import type { EventBindingOptions, Pool } from '@ssekit/core';
+import type { Pool } from '@ssekit/core';
 import { createElement, type ReactElement, type ReactNode, useContext, useMemo } from 'react';
-import { SSEContext } from './useSSEPool';
+import { SSEContext, type SSEDefaults } from './useSSEPool';
 
-/**
- * Options every hook below a provider starts from; a hook's own options win. `parse` and `schema`
- * stay per hook, because they decide the type of `data` where the hook is called.
- */
-export type SSEDefaults = Omit<EventBindingOptions, 'parse' | 'schema'>;
+export type { SSEDefaults } from './useSSEPool';
 
 /** Props of {@link SSEProvider}. */
 export interface SSEProviderProps {

@@ -1,7 +1,12 @@
 'use client';
-import { getDefaultPool, type Pool } from '@ssekit/core';
+import { type EventBindingOptions, getDefaultPool, type Pool } from '@ssekit/core';
 import { createContext, useContext } from 'react';
-import type { SSEDefaults } from './SSEProvider';
+
+/**
+ * Options every hook below a provider starts from; a hook's own options win. `parse` and `schema`
+ * stay per hook, because they decide the type of `data` where the hook is called.
+ */
+export type SSEDefaults = Omit<EventBindingOptions, 'parse' | 'schema'>;
 
 /** What {@link SSEProvider} hands down. Internal: read it through the hooks. */
 export interface SSEContextValue {

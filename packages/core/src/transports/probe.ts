@@ -1,6 +1,5 @@
 import { parseRetryAfter } from '../retry';
 import type { SSEError } from '../types';
-import type { EventSourceTransportOptions } from './eventsource';
 
 const EVENT_STREAM = 'text/event-stream';
 
@@ -10,7 +9,7 @@ const EVENT_STREAM = 'text/event-stream';
  */
 export async function probe(
   url: string,
-  options: EventSourceTransportOptions,
+  options: { readonly fetch?: typeof fetch; readonly withCredentials?: boolean },
   signal: AbortSignal,
 ): Promise<SSEError> {
   let kind: SSEError['kind'] = 'network';
