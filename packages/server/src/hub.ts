@@ -25,20 +25,11 @@ import {
   positionFrame,
   retryFrame,
 } from './format.js';
+import type { HubCore, HubRequest, Joined } from './hub-core.js';
 import type { Log, LogCursor, LogEntry } from './log.js';
 import { memoryLog } from './memory-log.js';
 import { handleNode } from './node.js';
 import { respondWeb } from './web.js';
-
-/**
- * The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage`
- * (or node:http2's `Http2ServerRequest`) for `handle()`.
- *
- * @example
- * const token = (r: HubRequest): string | null =>
- *   r instanceof Request ? r.headers.get('authorization') : (r.headers.authorization ?? null);
- */
-export type HubRequest = Request | IncomingMessage | Http2ServerRequest;
 
 /**
  * Options of {@link createHub}.
@@ -120,40 +111,6 @@ export interface Hub {
   stats(): HubStats;
   /** Refuses new streams (503 + Retry-After) and ends open ones spread over `drainMs` with jitter. */
   close(options?: { drainMs?: number }): Promise<void>;
-}
-
-/**
- * The answer to a join, before any byte of the stream is written.
- *
- * @example
- * const joined: Joined = await core.join(request, ['orders'], 'k3x9-41');
- * @internal
- */
-export type Joined =
-  | {
-      readonly ok: true;
-      readonly connection: Connection;
-      readonly frames: Uint8Array[];
-      readonly lastOffset: number;
-      /** The epoch of `lastOffset`, when the join read the log (a cursor was sent). */
-      readonly epoch?: string;
-    }
-  | {
-      readonly ok: false;
-      readonly status: number;
-      readonly message: string;
-      readonly retryAfter?: number;
-    };
-
-/**
- * What the node and Web adapters need from the hub.
- *
- * @example
- * await handleNode(core, req, res, ['orders']);
- * @internal
- */
-export interface HubCore {
-  join(request: HubRequest, topics: readonly string[], cursor: string | null): Promise<Joined>;
 }
 
 const MAX_TOPIC_BYTES = 256;
