@@ -14,7 +14,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { Connection } from './connection.js';
 import { parseCursor } from './cursor.js';
 import {
   byteLength,
@@ -26,9 +25,10 @@ import {
   retryFrame,
 } from './format.js';
 import type { HubCore, HubRequest, Joined } from './hub-core.js';
-import type { Log, LogCursor, LogEntry } from './log.js';
+import type { Log, LogCursor } from './log.js';
 import { memoryLog } from './memory-log.js';
 import { handleNode } from './node.js';
+import { createRegistry, type HubStats } from './registry.js';
 import { respondWeb } from './web.js';
 
 /**
@@ -72,21 +72,6 @@ export interface StreamOptions {
 export interface PublishOptions {
   /** The SSE event name; default `message`. */
   event?: string;
-}
-
-/**
- * A snapshot of the hub, for dashboards and tests.
- *
- * @example
- * const { connections, topics } = hub.stats(); // topics.orders?.lastId
- */
-export interface HubStats {
-  /** Open streams (including those still reading their replay). */
-  connections: number;
-  /** True once `close()` was called. */
-  closing: boolean;
-  /** Per followed topic: open streams, and the newest id delivered to them (null: none yet). */
-  topics: Record<string, { connections: number; lastId: string | null }>;
 }
 
 /**
@@ -167,83 +152,13 @@ export function createHub(options: HubOptions = {}): Hub {
       );
     }
   }
-  const now = (): number => Date.now();
   const retryAfterSeconds = Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000));
 
   const opening: Uint8Array[] = [heartbeatFrame(heartbeatMs)];
   if (options.retryMs !== undefined) opening.push(retryFrame(options.retryMs));
-  const heartbeat = heartbeatFrame(heartbeatMs);
 
-  const connections = new Set<Connection>();
-  // Per followed topic: its connections, the one log subscription that feeds them, and the
-  // newest id seen. Forgotten with its last connection, so topics never pile up.
-  const topics = new Map<
-    string,
-    { connections: Set<Connection>; unsubscribe: () => void; lastId: string | null }
-  >();
-  let closing = false;
+  const registry = createRegistry(log, heartbeatMs, maxQueueBytes, maxAge);
   let closed: Promise<void> | null = null;
-  const drained = new Set<() => void>();
-
-  // One timer for the whole hub: heartbeats after silence, and age rotation. A quarter of the
-  // interval keeps the longest silence under 1.25 × heartbeatMs, far from the client's 3×.
-  let timer: ReturnType<typeof setInterval> | null = null;
-  const tick = (): void => {
-    const time = now();
-    for (const connection of connections) {
-      if (time >= connection.rotateAt) connection.close('rotate');
-      else if (time - connection.lastWriteAt >= heartbeatMs) connection.write(heartbeat);
-    }
-  };
-
-  const fanOut = (entry: LogEntry): void => {
-    const followers = topics.get(entry.topic);
-    if (!followers) return;
-    followers.lastId = entry.id;
-    const frame = formatEntry(entry);
-    for (const connection of followers.connections) connection.deliver(entry, frame);
-  };
-
-  const register = (connection: Connection): void => {
-    connections.add(connection);
-    for (const topic of connection.topics) {
-      let followers = topics.get(topic);
-      if (!followers) {
-        const set = new Set<Connection>();
-        followers = { connections: set, unsubscribe: () => {}, lastId: null };
-        topics.set(topic, followers);
-        followers.unsubscribe = log.subscribe([topic], fanOut);
-      }
-      followers.connections.add(connection);
-    }
-    if (maxAge !== undefined) {
-      // Up to 10 % earlier, so connections opened together do not all rotate together.
-      connection.rotateAt = now() + maxAge * (1 - Math.random() * 0.1);
-    }
-    if (!timer) {
-      timer = setInterval(tick, Math.max(1, Math.floor(heartbeatMs / 4)));
-      (timer as { unref?: () => void }).unref?.();
-    }
-  };
-
-  const unregister = (connection: Connection): void => {
-    if (!connections.delete(connection)) return;
-    for (const topic of connection.topics) {
-      const followers = topics.get(topic);
-      if (!followers) continue;
-      followers.connections.delete(connection);
-      if (followers.connections.size === 0) {
-        topics.delete(topic);
-        followers.unsubscribe();
-      }
-    }
-    if (connections.size === 0) {
-      if (timer) clearInterval(timer);
-      timer = null;
-      for (const resolve of drained) resolve();
-      drained.clear();
-    }
-  };
 
   const refuse = (status: number, message: string, retryAfter?: number): Joined =>
     retryAfter === undefined
@@ -252,7 +167,8 @@ export function createHub(options: HubOptions = {}): Hub {
 
   const core: HubCore = {
     async join(request, wanted, cursorText) {
-      if (closing) return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
+      if (registry.closing)
+        return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
       if (log.available === false) {
         return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
       }
@@ -272,7 +188,8 @@ export function createHub(options: HubOptions = {}): Hub {
           return refuse(401, 'not authenticated');
         }
         if (!allowed) return refuse(403, 'not allowed to follow these topics');
-        if (closing) return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
+        if (registry.closing)
+          return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
       }
 
       // Read before registering: whatever is appended from here on is either in the replay
@@ -285,8 +202,7 @@ export function createHub(options: HubOptions = {}): Hub {
           return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
         }
       }
-      const connection = new Connection(unique, maxQueueBytes, now, unregister);
-      register(connection);
+      const connection = registry.open(unique);
       const frames = [...opening];
       let lastOffset = 0;
       let epoch: string | undefined;
@@ -357,28 +273,11 @@ export function createHub(options: HubOptions = {}): Hub {
       return handleNode(core, req, res, streamOptions.topics);
     },
 
-    stats() {
-      const perTopic: HubStats['topics'] = {};
-      for (const [topic, followers] of topics) {
-        perTopic[topic] = { connections: followers.connections.size, lastId: followers.lastId };
-      }
-      return { connections: connections.size, closing, topics: perTopic };
-    },
+    stats: registry.stats,
 
     close({ drainMs = 0 } = {}) {
-      if (closed) return closed;
-      closing = true;
-      closed = (async () => {
-        if (connections.size > 0) {
-          const done = new Promise<void>((resolve) => drained.add(resolve));
-          // Spread the ends over the window, so clients do not all reconnect at once.
-          for (const connection of connections) {
-            const end = (): void => connection.close('drain');
-            if (drainMs > 0) setTimeout(end, Math.random() * drainMs);
-            else end();
-          }
-          await done;
-        }
+      closed ??= (async () => {
+        await registry.drain(drainMs);
         if (ownsLog) await log.close();
       })();
       return closed;
