@@ -10,25 +10,24 @@
  * first event resumes from where it joined, so nothing published meanwhile is lost.
  *
  * Offsets are global across topics, so one `Last-Event-ID` resumes every topic of a connection.
- * Transport details live in node.ts (node:http) and web.ts (Web Response).
+ *
+ * This file checks the options, publishes and closes; the rest lives in its own part:
+ * - join.ts: admission (open, storage up, topics valid, authorized), then the join itself;
+ * - replay.ts: what a joining stream is sent before it goes live (or its one reset);
+ * - registry.ts: the open connections by topic, the log subscriptions, fan-out and drain;
+ * - hub-timer.ts: the one timer for heartbeats and age rotation;
+ * - node.ts (node:http) and web.ts (Web Response): the transports, through hub-core.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { parseCursor } from './cursor.js';
-import {
-  byteLength,
-  checkEventName,
-  formatEntry,
-  formatReset,
-  heartbeatFrame,
-  positionFrame,
-  retryFrame,
-} from './format.js';
-import type { HubCore, HubRequest, Joined } from './hub-core.js';
-import type { Log, LogCursor } from './log.js';
+import { checkEventName, heartbeatFrame, retryFrame } from './format.js';
+import type { HubRequest } from './hub-core.js';
+import { createJoin } from './join.js';
+import type { Log } from './log.js';
 import { memoryLog } from './memory-log.js';
 import { handleNode } from './node.js';
 import { createRegistry, type HubStats } from './registry.js';
+import { topicProblem } from './topic.js';
 import { respondWeb } from './web.js';
 
 /**
@@ -98,16 +97,6 @@ export interface Hub {
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
-const MAX_TOPIC_BYTES = 256;
-
-function topicProblem(topic: unknown): string | null {
-  if (typeof topic !== 'string' || topic.length === 0) return 'a topic must be a non-empty string';
-  if (byteLength(topic) > MAX_TOPIC_BYTES) {
-    return `the topic ${JSON.stringify(topic.slice(0, 40))}… is over ${MAX_TOPIC_BYTES} bytes`;
-  }
-  return null;
-}
-
 function serialise(topic: string, data: unknown): string {
   if (typeof data === 'string') return data;
   let text: string | undefined;
@@ -152,106 +141,18 @@ export function createHub(options: HubOptions = {}): Hub {
       );
     }
   }
-  const retryAfterSeconds = Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000));
-
-  const opening: Uint8Array[] = [heartbeatFrame(heartbeatMs)];
-  if (options.retryMs !== undefined) opening.push(retryFrame(options.retryMs));
 
   const registry = createRegistry(log, heartbeatMs, maxQueueBytes, maxAge);
+  const opening = [heartbeatFrame(heartbeatMs)];
+  if (options.retryMs !== undefined) opening.push(retryFrame(options.retryMs));
+  const core = createJoin(
+    log,
+    registry,
+    opening,
+    Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000)),
+    options.authorize,
+  );
   let closed: Promise<void> | null = null;
-
-  const refuse = (status: number, message: string, retryAfter?: number): Joined =>
-    retryAfter === undefined
-      ? { ok: false, status, message }
-      : { ok: false, status, message, retryAfter };
-
-  const core: HubCore = {
-    async join(request, wanted, cursorText) {
-      if (registry.closing)
-        return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
-      if (log.available === false) {
-        return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
-      }
-      if (!Array.isArray(wanted) || wanted.length === 0) {
-        return refuse(400, 'no topic: pass at least one topic');
-      }
-      for (const topic of wanted) {
-        const problem = topicProblem(topic);
-        if (problem) return refuse(400, problem);
-      }
-      const unique = [...new Set(wanted)];
-      if (options.authorize) {
-        let allowed: boolean;
-        try {
-          allowed = await options.authorize(request, unique);
-        } catch {
-          return refuse(401, 'not authenticated');
-        }
-        if (!allowed) return refuse(403, 'not allowed to follow these topics');
-        if (registry.closing)
-          return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
-      }
-
-      // Read before registering: whatever is appended from here on is either in the replay
-      // below or buffered live, never in neither.
-      let joinedAt: LogCursor | undefined;
-      if (!cursorText) {
-        try {
-          joinedAt = await log.head();
-        } catch {
-          return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
-        }
-      }
-      const connection = registry.open(unique);
-      const frames = [...opening];
-      let lastOffset = 0;
-      let epoch: string | undefined;
-      try {
-        if (joinedAt) {
-          const read = await log.read(unique, joinedAt);
-          if (!read.ok) throw new Error(`the log cannot replay from its own head (${read.reason})`);
-          frames.push(positionFrame(`${joinedAt.epoch}-${joinedAt.offset}`));
-          for (const entry of read.entries) frames.push(formatEntry(entry));
-          lastOffset = read.entries.at(-1)?.offset ?? joinedAt.offset;
-        } else if (cursorText) {
-          const cursor = parseCursor(cursorText);
-          const [read, head] = await Promise.all([
-            cursor ? log.read(unique, cursor) : null,
-            log.head(),
-          ]);
-          const headId = `${head.epoch}-${head.offset}`;
-          epoch = head.epoch;
-          if (!cursor || !read) {
-            frames.push(formatReset('malformed', headId));
-            lastOffset = head.offset;
-          } else if (!read.ok) {
-            frames.push(formatReset(read.reason, headId));
-            lastOffset = head.offset;
-          } else if (cursor.epoch === head.epoch && cursor.offset > head.offset) {
-            // A position this log never reached: forged, or from a log that lost its tail.
-            frames.push(formatReset('unknown', headId));
-            lastOffset = head.offset;
-          } else {
-            for (const entry of read.entries) frames.push(formatEntry(entry));
-            lastOffset = read.entries.at(-1)?.offset ?? cursor.offset;
-          }
-        }
-      } catch {
-        connection.close('refused');
-        return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
-      }
-      if (connection.closed) {
-        const why =
-          connection.reason === 'overflow'
-            ? 'the stream fell behind while its replay was read; retry'
-            : 'the server is shutting down; retry';
-        return refuse(503, why, retryAfterSeconds);
-      }
-      return epoch === undefined
-        ? { ok: true, connection, frames, lastOffset }
-        : { ok: true, connection, frames, lastOffset, epoch };
-    },
-  };
 
   return {
     async publish(topic, data, publishOptions = {}) {
