@@ -2,47 +2,18 @@
  * `@ssekit/server/redis`: Redis Streams as the hub's log, so any instance behind a load balancer
  * can replay exactly what a reconnecting client missed.
  *
- * Layout in Redis (every key starts with `prefix`):
- * - `<prefix>:epoch`: the storage's epoch, created on first use; a wiped Redis makes a new one.
- * - `<prefix>:offset`: the global offset counter (one order across every topic).
- * - `<prefix>:seq:<topic>`: a hash: the per-topic sequence counter and the topic's last offset.
- * - `<prefix>:topic:<topic>`: one Stream per topic; entry id `<offset>-0`, fields seq, prev (the
- *   topic's previous offset, which makes trimming exact to detect), event, data.
- * - `<prefix>:live`: the pub/sub channel every append is announced on.
- *
  * Each instance holds two connections whatever its number of clients: one for commands and one
  * subscriber, whose messages are fanned out in process. Pub/sub is at-most-once, so the subscriber
  * checks that global offsets arrive contiguously and fills any gap from the streams before
  * delivering; after a reconnect it catches up from the streams the same way.
  */
 
-import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
 import type { Log, LogCursor, LogEntry, LogRead } from './log.js';
-import { APPEND_SCRIPT, HEAD_SCRIPT, READ_SCRIPT, type RedisScript } from './redis-scripts.js';
+import { type RedisClientLike, RedisConnections } from './redis-connections.js';
+import { freshEpoch, redisKeys } from './redis-keys.js';
+import { APPEND_SCRIPT, HEAD_SCRIPT, READ_SCRIPT } from './redis-scripts.js';
 
-/**
- * The part of a node-redis (v5 or v6) client that `redisLog` uses.
- *
- * @example
- * import { createClient } from 'redis';
- * const client: RedisClientLike = await createClient({ url }).connect();
- */
-export interface RedisClientLike {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  sendCommand(args: string[]): Promise<unknown>;
-  duplicate(): RedisClientLike;
-  subscribe(
-    channel: string,
-    listener: (message: string, channel: string) => void,
-  ): Promise<unknown>;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  off(event: string, listener: (...args: any[]) => void): unknown;
-  close(): Promise<unknown>;
-  destroy(): void;
-}
+export type { RedisClientLike } from './redis-connections.js';
 
 /**
  * Options of {@link redisLog}: a Redis URL (the log owns its connections) or a node-redis client
@@ -70,17 +41,6 @@ const MAX_QUEUED = 50_000;
 type RawEntry = [id: string, fields: string[]];
 
 /**
- * A Redis error reply (wrong type, script error) rather than a connection that is down. Checked by
- * class name along the prototype chain: an app's client may come from another copy of node-redis.
- */
-const redisReplyError = (error: unknown): boolean => {
-  for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
-    if (proto.constructor?.name === 'ErrorReply') return true;
-  }
-  return false;
-};
-
-/**
  * A hub log kept in Redis Streams, shared by every instance that points at the same Redis.
  *
  * @example
@@ -98,94 +58,17 @@ export function redisLog(options: RedisLogOptions = {}): Log {
   if (options.url !== undefined && options.client !== undefined) {
     throw new TypeError('redisLog: pass either url or client, not both.');
   }
-  const epochKey = `${prefix}:epoch`;
-  const offsetKey = `${prefix}:offset`;
-  const channel = `${prefix}:live`;
-  const streamKey = (topic: string): string => `${prefix}:topic:${topic}`;
-  const seqKey = (topic: string): string => `${prefix}:seq:${topic}`;
-  // Only used when the epoch key is missing; SET runs inside the script, so one instance wins.
-  const freshEpoch = (): string => randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
+  const keys = redisKeys(prefix);
+  const epochKey = keys.epoch;
+  const offsetKey = keys.offset;
+  const channel = keys.live;
+  const streamKey = keys.stream;
+  const seqKey = keys.seq;
 
-  const owned = options.client === undefined;
-  const cmd: RedisClientLike =
-    options.client ??
-    (createClient({
-      ...(options.url === undefined ? {} : { url: options.url }),
-      // Fail fast while Redis is down instead of queueing commands (and publishes) in memory.
-      disableOfflineQueue: true,
-      socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) },
-    }) as unknown as RedisClientLike);
-  const sub = cmd.duplicate();
-
-  let closed = false;
-  let lastError: Error | undefined;
-  let subscribed = false;
-  const errorWaiters = new Set<(error: Error) => void>();
-  const onError = (error: Error): void => {
-    lastError = error;
-    for (const waiter of errorWaiters) waiter(error);
-  };
-  // node-redis throws an 'error' event without a listener; the app's own client is the app's.
-  if (owned) cmd.on('error', onError);
-  sub.on('error', onError);
-
-  let ready = false;
-  let started: Promise<void>;
-
-  const unavailable = (what: string, cause?: unknown): Error =>
-    new Error(
-      `redisLog: Redis is unreachable, so ${what}. The hub answers 503 until it is back; retry then.`,
-      { cause: cause ?? lastError },
-    );
-
-  /** Resolves once the log can serve `what`; rejects at once while Redis is down. */
-  const usable = async (what: string): Promise<void> => {
-    if (closed) throw new Error(`redisLog: the log is closed, so ${what}.`);
-    if (!ready) {
-      // First connection: wait for it, unless Redis already refused it.
-      if (lastError !== undefined) throw unavailable(what);
-      let fail: ((error: Error) => void) | undefined;
-      const failed = new Promise<never>((_, reject) => {
-        fail = reject;
-        errorWaiters.add(reject);
-      });
-      try {
-        await Promise.race([started, failed]);
-      } catch (error) {
-        throw unavailable(what, error);
-      } finally {
-        if (fail !== undefined) errorWaiters.delete(fail);
-      }
-    }
-    if (!cmd.isReady) throw unavailable(what);
-  };
-
-  const run = async (script: RedisScript, keys: string[], args: string[]): Promise<unknown> => {
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await cmd.sendCommand(['EVALSHA', script.sha, ...tail]);
-    } catch (error) {
-      if (!(redisReplyError(error) && String((error as Error).message).startsWith('NOSCRIPT'))) {
-        throw error;
-      }
-      return await cmd.sendCommand(['EVAL', script.source, ...tail]);
-    }
-  };
-
-  /** Runs `task`, turning a dropped connection into the clear "unreachable" error. */
-  const guarded = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
-    await usable(what);
-    try {
-      return await task();
-    } catch (error) {
-      if (redisReplyError(error)) {
-        throw new Error(`redisLog: Redis refused the command, so ${what}: ${String(error)}`, {
-          cause: error,
-        });
-      }
-      throw unavailable(what, error);
-    }
-  };
+  const redis = new RedisConnections(options);
+  const { cmd, sub } = redis;
+  const run = redis.run.bind(redis);
+  const guarded = redis.guarded.bind(redis);
 
   const toEntry = (epoch: string, topic: string, [id, fields]: RawEntry): LogEntry => {
     const offset = Number.parseInt(id, 10);
@@ -241,7 +124,7 @@ export function redisLog(options: RedisLogOptions = {}): Log {
   let delivered: number | undefined;
 
   function onMessage(message: string): void {
-    if (closed) return;
+    if (redis.closed) return;
     if (queue.length >= MAX_QUEUED) {
       // Stuck filling a gap (commands down, subscriber up): the streams hold all of these.
       queue.length = 0;
@@ -325,10 +208,10 @@ export function redisLog(options: RedisLogOptions = {}): Log {
 
   // Items are handled one at a time, so a gap fill never lets a later entry overtake it.
   async function pump(): Promise<void> {
-    if (pumping || !ready) return;
+    if (pumping || !redis.ready) return;
     pumping = true;
     try {
-      while (!closed && queue.length > 0) {
+      while (!redis.closed && queue.length > 0) {
         const item = queue[0]!;
         if (item === CATCH_UP) {
           if (!cmd.isReady || !sub.isReady) return; // resumed by the next 'ready'
@@ -348,7 +231,7 @@ export function redisLog(options: RedisLogOptions = {}): Log {
       }
     } catch (error) {
       // A fill failed (Redis went away): the streams still hold everything; retry when it is back.
-      lastError = error instanceof Error ? error : lastError;
+      if (error instanceof Error) redis.lastError = error;
       if (queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
       // A restarted Redis answers LOADING while its connections are already ready: no 'ready'
       // and perhaps no message come again, so try again shortly rather than wait for traffic.
@@ -364,8 +247,7 @@ export function redisLog(options: RedisLogOptions = {}): Log {
 
   // The head before subscribing: live delivery starts from there, so a listener registered
   // while the log connects misses nothing appended since (the first catch-up fills it in).
-  started = (async (): Promise<void> => {
-    if (!cmd.isOpen) await cmd.connect();
+  const prepare = async (): Promise<void> => {
     try {
       const [at, offset] = (await run(HEAD_SCRIPT, [epochKey, offsetKey], [freshEpoch()])) as [
         string,
@@ -376,35 +258,24 @@ export function redisLog(options: RedisLogOptions = {}): Log {
     } catch {
       // Lost right away: live delivery then starts at the first catch-up's head instead.
     }
-    await sub.connect();
-    await sub.subscribe(channel, onMessage);
-    subscribed = true;
-  })();
-  started.then(
+  };
+  redis.start(prepare, channel, onMessage).then(
     () => {
-      ready = true;
       queue.unshift(CATCH_UP);
       void pump();
     },
     () => {},
   );
 
-  const onReady = (): void => {
-    if (!subscribed) return;
-    // node-redis resubscribes before 'ready', so the catch-up's head read is already covered.
+  // node-redis resubscribes before 'ready', so the catch-up's head read is already covered.
+  redis.onReconnect(() => {
     if (queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
     void pump();
-  };
-  sub.on('ready', onReady);
-  cmd.on('ready', onReady);
+  });
 
   return {
     get available(): boolean {
-      if (closed) return false;
-      // While the first connection is being made, calls wait for it: unavailable only once
-      // Redis has refused it.
-      if (!ready) return lastError === undefined;
-      return cmd.isReady && sub.isReady;
+      return redis.available;
     },
 
     append: (topic, event, data) =>
@@ -486,24 +357,11 @@ export function redisLog(options: RedisLogOptions = {}): Log {
     head,
 
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+      if (redis.closed) return;
       clearTimeout(retryTimer);
       followers.clear();
       queue.length = 0;
-      sub.off('ready', onReady);
-      cmd.off('ready', onReady);
-      errorWaiters.clear();
-      const end = async (client: RedisClientLike): Promise<void> => {
-        if (client.isReady) await client.close().catch(() => client.destroy());
-        else if (client.isOpen) client.destroy();
-      };
-      await end(sub);
-      if (owned) {
-        await end(cmd);
-        cmd.off('error', onError);
-      }
-      sub.off('error', onError);
+      await redis.close();
     },
   };
 }
