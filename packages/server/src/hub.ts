@@ -10,35 +10,25 @@
  * first event resumes from where it joined, so nothing published meanwhile is lost.
  *
  * Offsets are global across topics, so one `Last-Event-ID` resumes every topic of a connection.
- * Transport details live in node.ts (node:http) and web.ts (Web Response).
+ *
+ * This file checks the options, publishes and closes; the rest lives in its own part:
+ * - join.ts: admission (open, storage up, topics valid, authorized), then the join itself;
+ * - replay.ts: what a joining stream is sent before it goes live (or its one reset);
+ * - registry.ts: the open connections by topic, the log subscriptions, fan-out and drain;
+ * - hub-timer.ts: the one timer for heartbeats and age rotation;
+ * - node.ts (node:http) and web.ts (Web Response): the transports, through hub-core.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { Connection } from './connection.js';
-import { parseCursor } from './cursor.js';
-import {
-  byteLength,
-  checkEventName,
-  formatEntry,
-  formatReset,
-  heartbeatFrame,
-  positionFrame,
-  retryFrame,
-} from './format.js';
-import type { Log, LogCursor, LogEntry } from './log.js';
+import { checkEventName, heartbeatFrame, retryFrame } from './format.js';
+import type { HubRequest } from './hub-core.js';
+import { createJoin } from './join.js';
+import type { Log } from './log.js';
 import { memoryLog } from './memory-log.js';
 import { handleNode } from './node.js';
+import { createRegistry, type HubStats } from './registry.js';
+import { topicProblem } from './topic.js';
 import { respondWeb } from './web.js';
-
-/**
- * The request `authorize` sees: the Web `Request` for `response()`, the node `IncomingMessage`
- * (or node:http2's `Http2ServerRequest`) for `handle()`.
- *
- * @example
- * const token = (r: HubRequest): string | null =>
- *   r instanceof Request ? r.headers.get('authorization') : (r.headers.authorization ?? null);
- */
-export type HubRequest = Request | IncomingMessage | Http2ServerRequest;
 
 /**
  * Options of {@link createHub}.
@@ -84,21 +74,6 @@ export interface PublishOptions {
 }
 
 /**
- * A snapshot of the hub, for dashboards and tests.
- *
- * @example
- * const { connections, topics } = hub.stats(); // topics.orders?.lastId
- */
-export interface HubStats {
-  /** Open streams (including those still reading their replay). */
-  connections: number;
-  /** True once `close()` was called. */
-  closing: boolean;
-  /** Per followed topic: open streams, and the newest id delivered to them (null: none yet). */
-  topics: Record<string, { connections: number; lastId: string | null }>;
-}
-
-/**
  * A hub: see {@link createHub}.
  *
  * @example
@@ -120,50 +95,6 @@ export interface Hub {
   stats(): HubStats;
   /** Refuses new streams (503 + Retry-After) and ends open ones spread over `drainMs` with jitter. */
   close(options?: { drainMs?: number }): Promise<void>;
-}
-
-/**
- * The answer to a join, before any byte of the stream is written.
- *
- * @example
- * const joined: Joined = await core.join(request, ['orders'], 'k3x9-41');
- * @internal
- */
-export type Joined =
-  | {
-      readonly ok: true;
-      readonly connection: Connection;
-      readonly frames: Uint8Array[];
-      readonly lastOffset: number;
-      /** The epoch of `lastOffset`, when the join read the log (a cursor was sent). */
-      readonly epoch?: string;
-    }
-  | {
-      readonly ok: false;
-      readonly status: number;
-      readonly message: string;
-      readonly retryAfter?: number;
-    };
-
-/**
- * What the node and Web adapters need from the hub.
- *
- * @example
- * await handleNode(core, req, res, ['orders']);
- * @internal
- */
-export interface HubCore {
-  join(request: HubRequest, topics: readonly string[], cursor: string | null): Promise<Joined>;
-}
-
-const MAX_TOPIC_BYTES = 256;
-
-function topicProblem(topic: unknown): string | null {
-  if (typeof topic !== 'string' || topic.length === 0) return 'a topic must be a non-empty string';
-  if (byteLength(topic) > MAX_TOPIC_BYTES) {
-    return `the topic ${JSON.stringify(topic.slice(0, 40))}… is over ${MAX_TOPIC_BYTES} bytes`;
-  }
-  return null;
 }
 
 function serialise(topic: string, data: unknown): string {
@@ -210,175 +141,18 @@ export function createHub(options: HubOptions = {}): Hub {
       );
     }
   }
-  const now = (): number => Date.now();
-  const retryAfterSeconds = Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000));
 
-  const opening: Uint8Array[] = [heartbeatFrame(heartbeatMs)];
+  const registry = createRegistry(log, heartbeatMs, maxQueueBytes, maxAge);
+  const opening = [heartbeatFrame(heartbeatMs)];
   if (options.retryMs !== undefined) opening.push(retryFrame(options.retryMs));
-  const heartbeat = heartbeatFrame(heartbeatMs);
-
-  const connections = new Set<Connection>();
-  // Per followed topic: its connections, the one log subscription that feeds them, and the
-  // newest id seen. Forgotten with its last connection, so topics never pile up.
-  const topics = new Map<
-    string,
-    { connections: Set<Connection>; unsubscribe: () => void; lastId: string | null }
-  >();
-  let closing = false;
+  const core = createJoin(
+    log,
+    registry,
+    opening,
+    Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000)),
+    options.authorize,
+  );
   let closed: Promise<void> | null = null;
-  const drained = new Set<() => void>();
-
-  // One timer for the whole hub: heartbeats after silence, and age rotation. A quarter of the
-  // interval keeps the longest silence under 1.25 × heartbeatMs, far from the client's 3×.
-  let timer: ReturnType<typeof setInterval> | null = null;
-  const tick = (): void => {
-    const time = now();
-    for (const connection of connections) {
-      if (time >= connection.rotateAt) connection.close('rotate');
-      else if (time - connection.lastWriteAt >= heartbeatMs) connection.write(heartbeat);
-    }
-  };
-
-  const fanOut = (entry: LogEntry): void => {
-    const followers = topics.get(entry.topic);
-    if (!followers) return;
-    followers.lastId = entry.id;
-    const frame = formatEntry(entry);
-    for (const connection of followers.connections) connection.deliver(entry, frame);
-  };
-
-  const register = (connection: Connection): void => {
-    connections.add(connection);
-    for (const topic of connection.topics) {
-      let followers = topics.get(topic);
-      if (!followers) {
-        const set = new Set<Connection>();
-        followers = { connections: set, unsubscribe: () => {}, lastId: null };
-        topics.set(topic, followers);
-        followers.unsubscribe = log.subscribe([topic], fanOut);
-      }
-      followers.connections.add(connection);
-    }
-    if (maxAge !== undefined) {
-      // Up to 10 % earlier, so connections opened together do not all rotate together.
-      connection.rotateAt = now() + maxAge * (1 - Math.random() * 0.1);
-    }
-    if (!timer) {
-      timer = setInterval(tick, Math.max(1, Math.floor(heartbeatMs / 4)));
-      (timer as { unref?: () => void }).unref?.();
-    }
-  };
-
-  const unregister = (connection: Connection): void => {
-    if (!connections.delete(connection)) return;
-    for (const topic of connection.topics) {
-      const followers = topics.get(topic);
-      if (!followers) continue;
-      followers.connections.delete(connection);
-      if (followers.connections.size === 0) {
-        topics.delete(topic);
-        followers.unsubscribe();
-      }
-    }
-    if (connections.size === 0) {
-      if (timer) clearInterval(timer);
-      timer = null;
-      for (const resolve of drained) resolve();
-      drained.clear();
-    }
-  };
-
-  const refuse = (status: number, message: string, retryAfter?: number): Joined =>
-    retryAfter === undefined
-      ? { ok: false, status, message }
-      : { ok: false, status, message, retryAfter };
-
-  const core: HubCore = {
-    async join(request, wanted, cursorText) {
-      if (closing) return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
-      if (log.available === false) {
-        return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
-      }
-      if (!Array.isArray(wanted) || wanted.length === 0) {
-        return refuse(400, 'no topic: pass at least one topic');
-      }
-      for (const topic of wanted) {
-        const problem = topicProblem(topic);
-        if (problem) return refuse(400, problem);
-      }
-      const unique = [...new Set(wanted)];
-      if (options.authorize) {
-        let allowed: boolean;
-        try {
-          allowed = await options.authorize(request, unique);
-        } catch {
-          return refuse(401, 'not authenticated');
-        }
-        if (!allowed) return refuse(403, 'not allowed to follow these topics');
-        if (closing) return refuse(503, 'the server is shutting down; retry', retryAfterSeconds);
-      }
-
-      // Read before registering: whatever is appended from here on is either in the replay
-      // below or buffered live, never in neither.
-      let joinedAt: LogCursor | undefined;
-      if (!cursorText) {
-        try {
-          joinedAt = await log.head();
-        } catch {
-          return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
-        }
-      }
-      const connection = new Connection(unique, maxQueueBytes, now, unregister);
-      register(connection);
-      const frames = [...opening];
-      let lastOffset = 0;
-      let epoch: string | undefined;
-      try {
-        if (joinedAt) {
-          const read = await log.read(unique, joinedAt);
-          if (!read.ok) throw new Error(`the log cannot replay from its own head (${read.reason})`);
-          frames.push(positionFrame(`${joinedAt.epoch}-${joinedAt.offset}`));
-          for (const entry of read.entries) frames.push(formatEntry(entry));
-          lastOffset = read.entries.at(-1)?.offset ?? joinedAt.offset;
-        } else if (cursorText) {
-          const cursor = parseCursor(cursorText);
-          const [read, head] = await Promise.all([
-            cursor ? log.read(unique, cursor) : null,
-            log.head(),
-          ]);
-          const headId = `${head.epoch}-${head.offset}`;
-          epoch = head.epoch;
-          if (!cursor || !read) {
-            frames.push(formatReset('malformed', headId));
-            lastOffset = head.offset;
-          } else if (!read.ok) {
-            frames.push(formatReset(read.reason, headId));
-            lastOffset = head.offset;
-          } else if (cursor.epoch === head.epoch && cursor.offset > head.offset) {
-            // A position this log never reached: forged, or from a log that lost its tail.
-            frames.push(formatReset('unknown', headId));
-            lastOffset = head.offset;
-          } else {
-            for (const entry of read.entries) frames.push(formatEntry(entry));
-            lastOffset = read.entries.at(-1)?.offset ?? cursor.offset;
-          }
-        }
-      } catch {
-        connection.close('refused');
-        return refuse(503, 'event storage is unreachable; retry', retryAfterSeconds);
-      }
-      if (connection.closed) {
-        const why =
-          connection.reason === 'overflow'
-            ? 'the stream fell behind while its replay was read; retry'
-            : 'the server is shutting down; retry';
-        return refuse(503, why, retryAfterSeconds);
-      }
-      return epoch === undefined
-        ? { ok: true, connection, frames, lastOffset }
-        : { ok: true, connection, frames, lastOffset, epoch };
-    },
-  };
 
   return {
     async publish(topic, data, publishOptions = {}) {
@@ -400,28 +174,11 @@ export function createHub(options: HubOptions = {}): Hub {
       return handleNode(core, req, res, streamOptions.topics);
     },
 
-    stats() {
-      const perTopic: HubStats['topics'] = {};
-      for (const [topic, followers] of topics) {
-        perTopic[topic] = { connections: followers.connections.size, lastId: followers.lastId };
-      }
-      return { connections: connections.size, closing, topics: perTopic };
-    },
+    stats: registry.stats,
 
     close({ drainMs = 0 } = {}) {
-      if (closed) return closed;
-      closing = true;
-      closed = (async () => {
-        if (connections.size > 0) {
-          const done = new Promise<void>((resolve) => drained.add(resolve));
-          // Spread the ends over the window, so clients do not all reconnect at once.
-          for (const connection of connections) {
-            const end = (): void => connection.close('drain');
-            if (drainMs > 0) setTimeout(end, Math.random() * drainMs);
-            else end();
-          }
-          await done;
-        }
+      closed ??= (async () => {
+        await registry.drain(drainMs);
         if (ownsLog) await log.close();
       })();
       return closed;

@@ -7,10 +7,10 @@ export {
   createHub,
   type Hub,
   type HubOptions,
-  type HubRequest,
-  type HubStats,
   type PublishOptions,
   type StreamOptions,
 } from './hub.js';
+export type { HubRequest } from './hub-core.js';
 export type { Log, LogCursor, LogEntry, LogRead } from './log.js';
 export { type MemoryLogOptions, memoryLog } from './memory-log.js';
+export type { HubStats } from './registry.js';

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Sink } from './connection.js';
 import { streamHeaders } from './headers.js';
-import type { HubCore } from './hub.js';
+import type { HubCore } from './hub-core.js';
 
 /** The part of a node response the hub uses, shared by node:http and node:http2. */
 interface StreamResponse {

@@ -2,47 +2,27 @@
  * `@ssekit/server/redis`: Redis Streams as the hub's log, so any instance behind a load balancer
  * can replay exactly what a reconnecting client missed.
  *
- * Layout in Redis (every key starts with `prefix`):
- * - `<prefix>:epoch`: the storage's epoch, created on first use; a wiped Redis makes a new one.
- * - `<prefix>:offset`: the global offset counter (one order across every topic).
- * - `<prefix>:seq:<topic>`: a hash: the per-topic sequence counter and the topic's last offset.
- * - `<prefix>:topic:<topic>`: one Stream per topic; entry id `<offset>-0`, fields seq, prev (the
- *   topic's previous offset, which makes trimming exact to detect), event, data.
- * - `<prefix>:live`: the pub/sub channel every append is announced on.
- *
  * Each instance holds two connections whatever its number of clients: one for commands and one
  * subscriber, whose messages are fanned out in process. Pub/sub is at-most-once, so the subscriber
  * checks that global offsets arrive contiguously and fills any gap from the streams before
  * delivering; after a reconnect it catches up from the streams the same way.
  */
 
-import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
-import type { Log, LogCursor, LogEntry, LogRead } from './log.js';
-import { APPEND_SCRIPT, HEAD_SCRIPT, READ_SCRIPT, type RedisScript } from './redis-scripts.js';
+// This file checks the options and appends; the rest lives in its own part:
+// - redis-keys.ts: what is kept where in Redis, and the epoch token;
+// - redis-scripts.ts: the Lua scripts, each one atomic in Redis;
+// - redis-connections.ts: the two connections, reachability and the clear "unreachable" error;
+// - redis-read.ts: the head, and the replay for a joining reader;
+// - redis-live.ts: the live feed (the subscriber, gap fills, catch-up after a reconnect).
 
-/**
- * The part of a node-redis (v5 or v6) client that `redisLog` uses.
- *
- * @example
- * import { createClient } from 'redis';
- * const client: RedisClientLike = await createClient({ url }).connect();
- */
-export interface RedisClientLike {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  sendCommand(args: string[]): Promise<unknown>;
-  duplicate(): RedisClientLike;
-  subscribe(
-    channel: string,
-    listener: (message: string, channel: string) => void,
-  ): Promise<unknown>;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  off(event: string, listener: (...args: any[]) => void): unknown;
-  close(): Promise<unknown>;
-  destroy(): void;
-}
+import type { Log, LogEntry } from './log.js';
+import { type RedisClientLike, RedisConnections } from './redis-connections.js';
+import { freshEpoch, type RedisKeys, redisKeys } from './redis-keys.js';
+import { startLiveFeed } from './redis-live.js';
+import { readHead, readReplay } from './redis-read.js';
+import { APPEND_SCRIPT } from './redis-scripts.js';
+
+export type { RedisClientLike } from './redis-connections.js';
 
 /**
  * Options of {@link redisLog}: a Redis URL (the log owns its connections) or a node-redis client
@@ -62,23 +42,31 @@ export interface RedisLogOptions {
   readonly prefix?: string;
 }
 
-/** A page of XRANGE: bounded so one replay never builds one huge reply in Redis. */
-const PAGE = 1000;
-/** Live messages held while a gap is being filled; past it they are dropped and refetched. */
-const MAX_QUEUED = 50_000;
-
-type RawEntry = [id: string, fields: string[]];
-
-/**
- * A Redis error reply (wrong type, script error) rather than a connection that is down. Checked by
- * class name along the prototype chain: an app's client may come from another copy of node-redis.
- */
-const redisReplyError = (error: unknown): boolean => {
-  for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
-    if (proto.constructor?.name === 'ErrorReply') return true;
-  }
-  return false;
-};
+/** Appends one entry and announces it on the live channel, in one atomic script. */
+async function append(
+  redis: RedisConnections,
+  keys: RedisKeys,
+  maxLen: number,
+  topic: string,
+  event: string | undefined,
+  data: string,
+): Promise<LogEntry> {
+  const [at, offset, seq] = (await redis.run(
+    APPEND_SCRIPT,
+    [keys.epoch, keys.offset, keys.seq(topic), keys.stream(topic)],
+    [
+      freshEpoch(),
+      String(maxLen),
+      keys.live,
+      topic,
+      event === undefined ? '0' : '1',
+      event ?? '',
+      data,
+    ],
+  )) as [string, number, number];
+  const n = Number(offset);
+  return { id: `${at}-${n}`, epoch: at, offset: n, topic, seq: Number(seq), event, data };
+}
 
 /**
  * A hub log kept in Redis Streams, shared by every instance that points at the same Redis.
@@ -90,7 +78,6 @@ const redisReplyError = (error: unknown): boolean => {
  * const hub = createHub({ log: redisLog({ url: 'redis://127.0.0.1:6379', maxLen: 10_000 }) });
  */
 export function redisLog(options: RedisLogOptions = {}): Log {
-  const prefix = options.prefix ?? 'ssekit';
   const maxLen = options.maxLen ?? 10_000;
   if (!Number.isInteger(maxLen) || maxLen < 1) {
     throw new TypeError(`redisLog: maxLen must be a positive integer, got ${String(maxLen)}.`);
@@ -98,412 +85,33 @@ export function redisLog(options: RedisLogOptions = {}): Log {
   if (options.url !== undefined && options.client !== undefined) {
     throw new TypeError('redisLog: pass either url or client, not both.');
   }
-  const epochKey = `${prefix}:epoch`;
-  const offsetKey = `${prefix}:offset`;
-  const channel = `${prefix}:live`;
-  const streamKey = (topic: string): string => `${prefix}:topic:${topic}`;
-  const seqKey = (topic: string): string => `${prefix}:seq:${topic}`;
-  // Only used when the epoch key is missing; SET runs inside the script, so one instance wins.
-  const freshEpoch = (): string => randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
-
-  const owned = options.client === undefined;
-  const cmd: RedisClientLike =
-    options.client ??
-    (createClient({
-      ...(options.url === undefined ? {} : { url: options.url }),
-      // Fail fast while Redis is down instead of queueing commands (and publishes) in memory.
-      disableOfflineQueue: true,
-      socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) },
-    }) as unknown as RedisClientLike);
-  const sub = cmd.duplicate();
-
-  let closed = false;
-  let lastError: Error | undefined;
-  let subscribed = false;
-  const errorWaiters = new Set<(error: Error) => void>();
-  const onError = (error: Error): void => {
-    lastError = error;
-    for (const waiter of errorWaiters) waiter(error);
-  };
-  // node-redis throws an 'error' event without a listener; the app's own client is the app's.
-  if (owned) cmd.on('error', onError);
-  sub.on('error', onError);
-
-  let ready = false;
-  let started: Promise<void>;
-
-  const unavailable = (what: string, cause?: unknown): Error =>
-    new Error(
-      `redisLog: Redis is unreachable, so ${what}. The hub answers 503 until it is back; retry then.`,
-      { cause: cause ?? lastError },
-    );
-
-  /** Resolves once the log can serve `what`; rejects at once while Redis is down. */
-  const usable = async (what: string): Promise<void> => {
-    if (closed) throw new Error(`redisLog: the log is closed, so ${what}.`);
-    if (!ready) {
-      // First connection: wait for it, unless Redis already refused it.
-      if (lastError !== undefined) throw unavailable(what);
-      let fail: ((error: Error) => void) | undefined;
-      const failed = new Promise<never>((_, reject) => {
-        fail = reject;
-        errorWaiters.add(reject);
-      });
-      try {
-        await Promise.race([started, failed]);
-      } catch (error) {
-        throw unavailable(what, error);
-      } finally {
-        if (fail !== undefined) errorWaiters.delete(fail);
-      }
-    }
-    if (!cmd.isReady) throw unavailable(what);
-  };
-
-  const run = async (script: RedisScript, keys: string[], args: string[]): Promise<unknown> => {
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await cmd.sendCommand(['EVALSHA', script.sha, ...tail]);
-    } catch (error) {
-      if (!(redisReplyError(error) && String((error as Error).message).startsWith('NOSCRIPT'))) {
-        throw error;
-      }
-      return await cmd.sendCommand(['EVAL', script.source, ...tail]);
-    }
-  };
-
-  /** Runs `task`, turning a dropped connection into the clear "unreachable" error. */
-  const guarded = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
-    await usable(what);
-    try {
-      return await task();
-    } catch (error) {
-      if (redisReplyError(error)) {
-        throw new Error(`redisLog: Redis refused the command, so ${what}: ${String(error)}`, {
-          cause: error,
-        });
-      }
-      throw unavailable(what, error);
-    }
-  };
-
-  const toEntry = (epoch: string, topic: string, [id, fields]: RawEntry): LogEntry => {
-    const offset = Number.parseInt(id, 10);
-    let seq = 0;
-    let event: string | undefined;
-    let data = '';
-    for (let i = 0; i < fields.length; i += 2) {
-      const value = fields[i + 1] ?? '';
-      if (fields[i] === 'seq') seq = Number(value);
-      else if (fields[i] === 'event') event = value;
-      else if (fields[i] === 'data') data = value;
-    }
-    return { id: `${epoch}-${offset}`, epoch, offset, topic, seq, event, data };
-  };
-
-  const head = (): Promise<LogCursor> =>
-    guarded('the head position cannot be read', async () => {
-      const [epoch, offset] = (await run(HEAD_SCRIPT, [epochKey, offsetKey], [freshEpoch()])) as [
-        string,
-        number,
-      ];
-      return { epoch, offset: Number(offset) };
-    });
-
-  /** Every entry of `topic` with offset in (after, upTo], oldest first, one page at a time. */
-  const range = async (topic: string, epoch: string, after: number, upTo: number) => {
-    const entries: LogEntry[] = [];
-    let from = after;
-    for (;;) {
-      const page = (await cmd.sendCommand([
-        'XRANGE',
-        streamKey(topic),
-        `(${from}-0`,
-        `${upTo}-0`,
-        'COUNT',
-        String(PAGE),
-      ])) as RawEntry[];
-      for (const raw of page) entries.push(toEntry(epoch, topic, raw));
-      if (page.length < PAGE) return entries;
-      from = entries[entries.length - 1]!.offset;
-    }
-  };
-
-  // ---- live delivery: one subscriber, fanned out in process ----
-
-  const followers = new Map<string, Set<(entry: LogEntry) => void>>();
-  const CATCH_UP = Symbol('catch up');
-  const queue: Array<string | typeof CATCH_UP> = [];
-  let pumping = false;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let epoch: string | undefined;
-  /** The offset up to which every entry has been delivered (undefined until connected). */
-  let delivered: number | undefined;
-
-  function onMessage(message: string): void {
-    if (closed) return;
-    if (queue.length >= MAX_QUEUED) {
-      // Stuck filling a gap (commands down, subscriber up): the streams hold all of these.
-      queue.length = 0;
-      queue.push(CATCH_UP);
-    }
-    queue.push(message);
-    void pump();
-  }
-
-  const deliver = (entry: LogEntry): void => {
-    const listeners = followers.get(entry.topic);
-    if (listeners === undefined) return;
-    for (const listener of listeners) {
-      try {
-        listener(entry);
-      } catch (error) {
-        // One failing listener must not starve the others; surface it like an event handler would.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  };
-
-  /** Delivers every followed entry in (after, upTo] from the streams, merged by offset. */
-  const fill = async (at: string, after: number, upTo: number): Promise<void> => {
-    if (upTo <= after) return;
-    const pages = await Promise.all([...followers.keys()].map((t) => range(t, at, after, upTo)));
-    const entries = pages.flat().sort((a, b) => a.offset - b.offset);
-    for (const entry of entries) deliver(entry);
-  };
-
-  /**
-   * Makes `delivered` the current head and delivers what was missed up to it. Called with the
-   * subscription confirmed, so anything appended after the head read arrives over pub/sub.
-   */
-  const catchUp = async (): Promise<void> => {
-    const [at, offset] = (await run(HEAD_SCRIPT, [epochKey, offsetKey], [freshEpoch()])) as [
-      string,
-      number,
-    ];
-    const headOffset = Number(offset);
-    // A new epoch (Redis was wiped): its offsets start again at 1.
-    const from = at === epoch ? (delivered ?? headOffset) : 0;
-    epoch = at;
-    await fill(at, from, headOffset);
-    delivered = Math.max(from, headOffset);
-  };
-
-  const parse = (message: string): LogEntry => {
-    const [at, offset, seq, topic, event, data] = JSON.parse(message) as [
-      string,
-      string,
-      string,
-      string,
-      string | false,
-      string,
-    ];
-    const n = Number(offset);
-    return {
-      id: `${at}-${n}`,
-      epoch: at,
-      offset: n,
-      topic,
-      seq: Number(seq),
-      event: event === false ? undefined : event,
-      data,
-    };
-  };
-
-  const handle = async (entry: LogEntry): Promise<void> => {
-    if (entry.epoch !== epoch || delivered === undefined) {
-      epoch = entry.epoch;
-      delivered = 0;
-    }
-    if (entry.offset <= delivered) return; // already delivered by a fill
-    if (entry.offset > delivered + 1) await fill(entry.epoch, delivered, entry.offset - 1);
-    deliver(entry);
-    delivered = entry.offset;
-  };
-
-  // Items are handled one at a time, so a gap fill never lets a later entry overtake it.
-  async function pump(): Promise<void> {
-    if (pumping || !ready) return;
-    pumping = true;
-    try {
-      while (!closed && queue.length > 0) {
-        const item = queue[0]!;
-        if (item === CATCH_UP) {
-          if (!cmd.isReady || !sub.isReady) return; // resumed by the next 'ready'
-          await catchUp();
-        } else {
-          let entry: LogEntry;
-          try {
-            entry = parse(item);
-          } catch {
-            // Not ours (someone else published on the channel): nothing to deliver.
-            queue.shift();
-            continue;
-          }
-          await handle(entry);
-        }
-        queue.shift();
-      }
-    } catch (error) {
-      // A fill failed (Redis went away): the streams still hold everything; retry when it is back.
-      lastError = error instanceof Error ? error : lastError;
-      if (queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
-      // A restarted Redis answers LOADING while its connections are already ready: no 'ready'
-      // and perhaps no message come again, so try again shortly rather than wait for traffic.
-      retryTimer ??= setTimeout(() => {
-        retryTimer = undefined;
-        void pump();
-      }, 250);
-      retryTimer.unref?.();
-    } finally {
-      pumping = false;
-    }
-  }
-
-  // The head before subscribing: live delivery starts from there, so a listener registered
-  // while the log connects misses nothing appended since (the first catch-up fills it in).
-  started = (async (): Promise<void> => {
-    if (!cmd.isOpen) await cmd.connect();
-    try {
-      const [at, offset] = (await run(HEAD_SCRIPT, [epochKey, offsetKey], [freshEpoch()])) as [
-        string,
-        number,
-      ];
-      epoch = at;
-      delivered = Number(offset);
-    } catch {
-      // Lost right away: live delivery then starts at the first catch-up's head instead.
-    }
-    await sub.connect();
-    await sub.subscribe(channel, onMessage);
-    subscribed = true;
-  })();
-  started.then(
-    () => {
-      ready = true;
-      queue.unshift(CATCH_UP);
-      void pump();
-    },
-    () => {},
-  );
-
-  const onReady = (): void => {
-    if (!subscribed) return;
-    // node-redis resubscribes before 'ready', so the catch-up's head read is already covered.
-    if (queue[0] !== CATCH_UP) queue.unshift(CATCH_UP);
-    void pump();
-  };
-  sub.on('ready', onReady);
-  cmd.on('ready', onReady);
+  const keys = redisKeys(options.prefix ?? 'ssekit');
+  const redis = new RedisConnections(options);
+  const feed = startLiveFeed(redis, keys);
 
   return {
     get available(): boolean {
-      if (closed) return false;
-      // While the first connection is being made, calls wait for it: unavailable only once
-      // Redis has refused it.
-      if (!ready) return lastError === undefined;
-      return cmd.isReady && sub.isReady;
+      return redis.available;
     },
 
     append: (topic, event, data) =>
-      guarded('the event was not stored', async () => {
-        const [at, offset, seq] = (await run(
-          APPEND_SCRIPT,
-          [epochKey, offsetKey, seqKey(topic), streamKey(topic)],
-          [
-            freshEpoch(),
-            String(maxLen),
-            channel,
-            topic,
-            event === undefined ? '0' : '1',
-            event ?? '',
-            data,
-          ],
-        )) as [string, number, number];
-        const n = Number(offset);
-        return { id: `${at}-${n}`, epoch: at, offset: n, topic, seq: Number(seq), event, data };
-      }),
+      redis.guarded('the event was not stored', () =>
+        append(redis, keys, maxLen, topic, event, data),
+      ),
 
     read: (topics, after) =>
-      guarded('the missed events cannot be replayed', async (): Promise<LogRead> => {
-        // Every topic is read up to one head offset: reading each to its own latest would let a
-        // later topic's read pass an entry of an earlier one, which the hub would then skip as
-        // already replayed. Entries past the head reach the hub's buffering listener live.
-        const [at, headOffset] = (await run(
-          HEAD_SCRIPT,
-          [epochKey, offsetKey],
-          [freshEpoch()],
-        )) as [string, number];
-        if (at !== after.epoch) return { ok: false, reason: 'epoch' };
-        const upTo = Number(headOffset);
-        const perTopic = await Promise.all(
-          topics.map(async (topic): Promise<LogRead> => {
-            const entries: LogEntry[] = [];
-            let from = after.offset;
-            for (;;) {
-              const [epoch, trimmed, page] = (await run(
-                READ_SCRIPT,
-                [epochKey, streamKey(topic)],
-                [freshEpoch(), after.epoch, String(from), String(PAGE), String(upTo)],
-              )) as [string, number, RawEntry[]];
-              if (epoch !== after.epoch) return { ok: false, reason: 'epoch' };
-              if (Number(trimmed) === 1) return { ok: false, reason: 'trimmed' };
-              for (const raw of page) entries.push(toEntry(epoch, topic, raw));
-              if (page.length < PAGE) return { ok: true, entries };
-              from = entries[entries.length - 1]!.offset;
-            }
-          }),
-        );
-        const entries: LogEntry[] = [];
-        for (const result of perTopic) {
-          if (!result.ok) return result;
-          entries.push(...result.entries);
-        }
-        return { ok: true, entries: entries.sort((a, b) => a.offset - b.offset) };
-      }),
+      redis.guarded('the missed events cannot be replayed', () =>
+        readReplay(redis, keys, topics, after),
+      ),
 
-    subscribe(topics, listener) {
-      const unique = [...new Set(topics)];
-      for (const topic of unique) {
-        let listeners = followers.get(topic);
-        if (listeners === undefined) {
-          listeners = new Set();
-          followers.set(topic, listeners);
-        }
-        listeners.add(listener);
-      }
-      return () => {
-        for (const topic of unique) {
-          const listeners = followers.get(topic);
-          listeners?.delete(listener);
-          if (listeners?.size === 0) followers.delete(topic);
-        }
-      };
-    },
+    subscribe: feed.subscribe,
 
-    head,
+    head: () => redis.guarded('the head position cannot be read', () => readHead(redis, keys)),
 
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      clearTimeout(retryTimer);
-      followers.clear();
-      queue.length = 0;
-      sub.off('ready', onReady);
-      cmd.off('ready', onReady);
-      errorWaiters.clear();
-      const end = async (client: RedisClientLike): Promise<void> => {
-        if (client.isReady) await client.close().catch(() => client.destroy());
-        else if (client.isOpen) client.destroy();
-      };
-      await end(sub);
-      if (owned) {
-        await end(cmd);
-        cmd.off('error', onError);
-      }
-      sub.off('error', onError);
+      if (redis.closed) return;
+      feed.stop();
+      await redis.close();
     },
   };
 }

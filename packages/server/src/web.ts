@@ -1,7 +1,7 @@
 /** Web `Request`/`Response` runtimes (Hono, Next route handlers, SvelteKit, h3, Bun, Deno). */
 import type { Sink } from './connection.js';
 import { streamHeaders } from './headers.js';
-import type { HubCore } from './hub.js';
+import type { HubCore } from './hub-core.js';
 
 function cursorOf(request: Request): string | null {
   const header = request.headers.get('last-event-id');
