@@ -91,12 +91,7 @@ export function createCrossTabTransport(
   const transport: Transport = (request, to) => {
     if (request.signal.aborted) return undefined;
     if (local) return inner(request, to);
-    session ??= createSession(
-      inner,
-      key,
-      { ...options, locks, BroadcastChannel: Channel },
-      fallBack,
-    );
+    session ??= createSession(inner, key, options, locks, Channel, fallBack);
     return session(request, to);
   };
   /** Sharing cannot work in this page after all: this tab connects on its own from now on. */
@@ -114,12 +109,6 @@ export function createCrossTabTransport(
 }
 
 type Role = 'leader' | 'follower';
-
-/** What the session needs: the options, with Web Locks and BroadcastChannel found. */
-type SessionOptions = CrossTabTransportOptions & {
-  locks: CrossTabLocks;
-  BroadcastChannel: new (name: string) => CrossTabChannel;
-};
 
 /**
  * This tab's part in the stream: what it says to the others and takes from them, whether it
@@ -168,7 +157,9 @@ interface Attempt extends TransportAttempt {
 function createSession(
   inner: Transport,
   key: string,
-  options: SessionOptions,
+  options: CrossTabTransportOptions,
+  locks: CrossTabLocks,
+  Channel: new (name: string) => CrossTabChannel,
   fallBack: (cause: unknown, to: TransportSink | undefined) => void,
 ): Transport {
   const { platform } = options;
@@ -194,10 +185,10 @@ function createSession(
     const name = await sessionName(key, globalThis.crypto.subtle);
     const { signal } = ended;
     if (signal.aborted) return;
-    channel = new options.BroadcastChannel(name);
+    channel = new Channel(name);
     channel.onmessage = (event) => relay.receive(event.data);
     timer = platform.setTimeout(beat, heartbeatMs);
-    election = createElection(name, signal, options, relay);
+    election = createElection(name, signal, locks, options, relay);
   };
   start().catch(relay.unavailable);
 

@@ -22,9 +22,8 @@ export interface ElectionOwner {
   unavailable(cause: unknown): void;
 }
 
-/** The options the election reads: those of cross-tab sharing, with Web Locks found. */
+/** The options of cross-tab sharing the election reads. */
 export interface ElectionOptions {
-  locks: CrossTabLocks;
   platform: { now(): number };
   /** A follower that heard nothing from the leader for this long may take the lock; default 30 000 ms. */
   stealAfterMs?: number | undefined;
@@ -51,15 +50,16 @@ export interface Election {
  * the lock let go while the page is hidden in the back/forward cache or frozen.
  *
  * @example
- * const election = createElection(name, session.signal, { locks, platform }, { lead, follow, unavailable });
+ * const election = createElection(name, session.signal, locks, { platform }, { lead, follow, unavailable });
  */
 export function createElection(
   name: string,
   signal: AbortSignal,
+  locks: CrossTabLocks,
   options: ElectionOptions,
   owner: ElectionOwner,
 ): Election {
-  const { locks, lifecycle, platform, stealAfterMs = 30_000 } = options;
+  const { lifecycle, platform, stealAfterMs = 30_000 } = options;
   const now = (): number => platform.now();
   let held: (() => void) | undefined; // resolving it releases the granted lock
   let queued: AbortController | undefined;
