@@ -85,11 +85,9 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
   // No line of an event we keep is longer: `data: ` and the data.
   const maxLine = maxEventSize + 6;
   // Node's one-shot decode is several times faster than its streaming mode on ASCII, slower on
-  // other text: ASCII goes one-shot (a split character waits in `carry`), the rest streams.
+  // other text: ASCII goes one-shot, the rest streams.
   let streaming: TextDecoder | undefined;
   let ascii = true;
-  // The first bytes of a character split across chunks, while decoding one-shot.
-  let carry: Uint8Array | undefined;
   // Small chunks held undecoded until a line end arrives: a long event dripped in small chunks
   // then costs one decode and about one byte per byte, not a string per chunk.
   let held = EMPTY;
@@ -299,10 +297,7 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
       chunk.length <= 64 &&
       (heldSize || !ascii || pending.length > 1024) &&
       pending.length + heldSize / 3 <= maxLine;
-    if (small || heldSize || carry) {
-      // A carried character start goes first.
-      if (carry) hold(carry);
-      carry = undefined;
+    if (small || heldSize) {
       hold(chunk);
       if (small) {
         let end = 0;
@@ -312,32 +307,20 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
       chunk = held.subarray(0, heldSize);
       heldSize = 0;
     }
-    if (ascii) {
-      const length = chunk.length;
-      let cut = length;
-      if (chunk[length - 1]! >= 0x80) {
-        let i = length - 1;
-        while (i > length - 4 && i > 0 && (chunk[i]! & 0xc0) === 0x80) i--;
-        const lead = chunk[i]!;
-        if (i + (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1) > length) cut = i;
-      }
+    // A chunk ending in an ASCII byte ends between characters; any other may end inside one,
+    // whose first bytes the streaming decoder keeps for the next chunk.
+    const whole = chunk[chunk.length - 1]! < 0x80;
+    let decoded: string;
+    if (ascii && whole) {
       oneShot ??= decoder();
-      const decoded = oneShot.decode(cut < length ? chunk.subarray(0, cut) : chunk);
-      text(decoded);
-      if (decoded.length !== cut) {
-        // Not ASCII: from now on the streaming decoder, which takes over the split character.
-        ascii = false;
-        streaming ??= decoder();
-        if (cut < length) text(streaming.decode(chunk.subarray(cut), STREAM));
-      } else if (cut < length) {
-        carry = chunk.slice(cut);
-      }
+      decoded = oneShot.decode(chunk);
     } else {
-      const decoded = streaming!.decode(chunk, STREAM);
-      // Back to one-shot decodes after a plain ASCII chunk, which leaves nothing held back.
-      ascii = decoded.length === chunk.length && chunk[chunk.length - 1]! < 0x80;
-      text(decoded);
+      streaming ??= decoder();
+      decoded = streaming.decode(chunk, STREAM);
     }
+    // One-shot decodes again after a plain ASCII chunk, which leaves nothing held back.
+    ascii = whole && decoded.length === chunk.length;
+    text(decoded);
     // Let a buffer grown by a huge line go.
     if (held.length > 262144) held = EMPTY;
   };
@@ -351,7 +334,6 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
       // Whatever is still buffered belongs to an unfinished line or event: the spec drops it.
       streaming?.decode();
       ascii = true;
-      carry = undefined;
       heldSize = 0;
       held = EMPTY;
       pending = '';
