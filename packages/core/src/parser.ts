@@ -80,10 +80,48 @@ const valueAt = (s: string, i: number, end: number): number =>
  * parser.end();
  */
 export function createEventStreamParser(options: EventStreamParserOptions): EventStreamParser {
-  const { onEvent, onRetry, onComment, onError, onLastEventId } = options;
   const maxEventSize = options.maxEventSize ?? 8 * 1024 * 1024;
   // No line of an event we keep is longer: `data: ` and the data.
   const maxLine = maxEventSize + 6;
+  // Bytes → text → lines → fields → events: each stage is given the functions of the next
+  // that it calls, so they are made last first.
+  const [appendData, setType, setId, dispatchOneLine, dispatch, drop, resetEvent] =
+    createEventAssembler(options, maxEventSize);
+  const line = createFieldReader(appendData, setType, setId, drop, options, maxLine);
+  const [text, pendingLength, resetLine] = createLineSplitter(
+    line,
+    dispatchOneLine,
+    dispatch,
+    drop,
+    maxLine,
+  );
+  const [bytes, resetBytes] = createUtf8Decoder(text, pendingLength, maxLine);
+  return {
+    feed: (chunk) => {
+      if (typeof chunk === 'string') text(chunk);
+      else bytes(chunk);
+    },
+    end: () => {
+      // Whatever is still buffered belongs to an unfinished line or event: the spec drops it.
+      resetBytes();
+      resetLine();
+      resetEvent();
+    },
+  };
+}
+
+/** `bytes()` takes the next chunk; `reset()` forgets a cut character and held bytes. */
+type Utf8Decoder = [bytes: (chunk: Uint8Array) => void, reset: () => void];
+
+/**
+ * Decodes UTF-8 chunks, which may end inside a character, and passes the text to `text()`.
+ * `pendingLength()` is how much of an unfinished line the text continues.
+ */
+function createUtf8Decoder(
+  text: (s: string) => void,
+  pendingLength: () => number,
+  maxLine: number,
+): Utf8Decoder {
   // Node's one-shot decode is several times faster than its streaming mode on ASCII, slower on
   // other text: ASCII goes one-shot, the rest streams.
   let streaming: TextDecoder | undefined;
@@ -92,11 +130,88 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
   // then costs one decode and about one byte per byte, not a string per chunk.
   let held = EMPTY;
   let heldSize = 0;
-  let lastEventId = options.lastEventId ?? '';
-  let data = '';
-  let hasData = false;
-  let type = '';
-  let oversized = false;
+
+  // Appends `chunk` to the held bytes, growing the buffer geometrically.
+  const hold = (chunk: Uint8Array): void => {
+    if (heldSize + chunk.length > held.length) {
+      const grown = new Uint8Array(Math.max(4096, (heldSize + chunk.length) * 2));
+      grown.set(held.subarray(0, heldSize));
+      held = grown;
+    }
+    held.set(chunk, heldSize);
+    heldSize += chunk.length;
+  };
+
+  const decode = (chunk: Uint8Array): void => {
+    // A chunk ending in an ASCII byte ends between characters; any other may end inside one,
+    // whose first bytes the streaming decoder keeps for the next chunk.
+    const whole = chunk[chunk.length - 1]! < 0x80;
+    let decoded: string;
+    if (ascii && whole) {
+      oneShot ??= decoder();
+      decoded = oneShot.decode(chunk);
+    } else {
+      streaming ??= decoder();
+      decoded = streaming.decode(chunk, STREAM);
+    }
+    // One-shot decodes again after a plain ASCII chunk, which leaves nothing held back.
+    ascii = whole && decoded.length === chunk.length;
+    text(decoded);
+  };
+
+  const bytes = (chunk: Uint8Array): void => {
+    // Small chunks wait for a line end while a long line goes on, or while the text is not
+    // ASCII: fewer, bigger decodes, and no string per chunk. A UTF-16 code unit takes at most
+    // 3 bytes: beyond that a line is certainly too long, and is decoded to be dropped.
+    const small =
+      chunk.length <= 64 &&
+      (heldSize || !ascii || pendingLength() > 1024) &&
+      pendingLength() + heldSize / 3 <= maxLine;
+    if (small || heldSize) {
+      hold(chunk);
+      if (small) {
+        let end = 0;
+        while (end < chunk.length && chunk[end] !== LF && chunk[end] !== CR) end++;
+        if (end === chunk.length) return;
+      }
+      chunk = held.subarray(0, heldSize);
+      heldSize = 0;
+    }
+    decode(chunk);
+    // Let a buffer grown by a huge line go.
+    if (held.length > 262144) held = EMPTY;
+  };
+
+  const reset = (): void => {
+    streaming?.decode();
+    ascii = true;
+    heldSize = 0;
+    held = EMPTY;
+  };
+
+  return [bytes, reset];
+}
+
+/**
+ * `text()` takes the next chunk; `pendingLength()` is the length of the unfinished line held
+ * from earlier chunks; `reset()` forgets that line.
+ */
+type LineSplitter = [text: (s: string) => void, pendingLength: () => number, reset: () => void];
+
+/**
+ * Splits text into lines and hands each to `line()` as `s[start, end)`, without its line end.
+ * A line split across chunks is joined first; a chunk may end anywhere, even between the CR
+ * and LF of a CRLF. A blank line is `dispatch()`. A line right before a blank line is offered
+ * to `dispatchOneLine()` first, which may take both. A line too long to keep is `drop()`ped
+ * and skipped.
+ */
+function createLineSplitter(
+  line: (s: string, start: number, end: number) => void,
+  dispatchOneLine: (s: string, start: number, end: number) => boolean,
+  dispatch: () => void,
+  drop: () => void,
+  maxLine: number,
+): LineSplitter {
   let started = false;
   // The previous chunk ended in CR: an LF starting this one completes a CRLF, not a blank line.
   let afterCR = false;
@@ -105,105 +220,6 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
   let pending = '';
   // The rest of a line too long to keep is being skipped.
   let skipping = false;
-
-  const dropEvent = (): void => {
-    if (!oversized) {
-      oversized = true;
-      onError?.({
-        kind: 'oversized',
-        message: `Event data over maxEventSize (${maxEventSize} characters) was dropped: raise maxEventSize to keep such events.`,
-      });
-    }
-    data = '';
-    hasData = false;
-  };
-
-  // The id the caller last heard of, through an event or onLastEventId.
-  let reportedId = options.lastEventId ?? '';
-  // Every event leaves through here, from `dispatch()` and from the one-line fast path alike,
-  // so the two cannot drift apart. State is reset before calling out, so a throwing listener
-  // leaves the parser consistent.
-  const emit = (value: string): void => {
-    const event = { type: type || 'message', data: value, lastEventId };
-    type = '';
-    reportedId = lastEventId;
-    onEvent(event);
-  };
-  const dispatch = (): void => {
-    const value = data;
-    const event = hasData && !oversized;
-    data = '';
-    hasData = false;
-    oversized = false;
-    if (event) {
-      emit(value);
-    } else {
-      type = '';
-      if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
-      reportedId = lastEventId;
-    }
-  };
-
-  const appendData = (s: string, value: number, end: number): void => {
-    if (oversized) return;
-    if ((hasData ? data.length + 1 : 0) + end - value > maxEventSize) {
-      dropEvent();
-      return;
-    }
-    data = hasData ? `${data}\n${s.slice(value, end)}` : s.slice(value, end);
-    hasData = true;
-  };
-
-  const setId = (s: string, value: number, end: number): void => {
-    // An id containing NUL is ignored.
-    for (let i = value; i < end; i++) if (!s.charCodeAt(i)) return;
-    lastEventId = s.slice(value, end);
-  };
-
-  // One non-empty line, `s[start, end)`. Data lines, the most frequent, are recognised by
-  // their first characters; the function stays small enough for the engine to inline it.
-  const line = (s: string, start: number, end: number): void => {
-    if (end - start > maxLine) {
-      dropEvent();
-    } else if (isData(s, start)) {
-      appendData(s, valueAt(s, start + 5, end), end);
-    } else {
-      field(s, start, end);
-    }
-  };
-
-  // Any other line: comments, `event:` and `id:` by their first characters, then the rest.
-  const field = (s: string, start: number, end: number): void => {
-    const c = s.charCodeAt(start);
-    if (c === COLON) {
-      onComment?.(s.slice(valueAt(s, start + 1, end), end));
-    } else if (
-      c === 101 &&
-      s.charCodeAt(start + 1) === 118 &&
-      s.charCodeAt(start + 2) === 101 &&
-      s.charCodeAt(start + 3) === 110 &&
-      s.charCodeAt(start + 4) === 116 &&
-      s.charCodeAt(start + 5) === COLON
-    ) {
-      type = s.slice(valueAt(s, start + 6, end), end);
-    } else if (c === 105 && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
-      setId(s, valueAt(s, start + 3, end), end);
-    } else {
-      otherLine(s, start, end);
-    }
-  };
-
-  // Rare lines: retry, unknown fields, a field name without a colon.
-  const otherLine = (s: string, start: number, end: number): void => {
-    let colon = start;
-    while (colon < end && s.charCodeAt(colon) !== COLON) colon++;
-    const name = s.slice(start, colon);
-    const value = colon < end ? valueAt(s, colon + 1, end) : end;
-    if (name === 'data') appendData(s, value, end);
-    else if (name === 'event') type = s.slice(value, end);
-    else if (name === 'id') setId(s, value, end);
-    else if (name === 'retry' && DIGITS.test(s.slice(value, end))) onRetry?.(+s.slice(value, end));
-  };
 
   const text = (s: string): void => {
     const length = s.length;
@@ -231,19 +247,10 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
         line(joined, 0, joined.length);
       } else if (pos === eol) {
         dispatch();
-      } else if (
-        // The most common event, a lone `data:` line then a blank line, skips the buffers.
-        !hasData &&
-        !oversized &&
-        eol === lf &&
-        s.charCodeAt(eol + 1) === LF &&
-        eol - pos - 5 <= maxEventSize &&
-        isData(s, pos)
-      ) {
-        const value = s.slice(valueAt(s, pos + 5, eol), eol);
+      } else if (eol === lf && s.charCodeAt(eol + 1) === LF && dispatchOneLine(s, pos, eol)) {
+        // A whole event in one line and its blank line: the most common event skips the buffers.
         pos = eol + 2;
         lf = s.indexOf('\n', pos);
-        emit(value);
         continue;
       } else {
         line(s, pos, eol);
@@ -271,74 +278,187 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
         // Too long to be part of an event we would keep: stop buffering it at all.
         pending = '';
         skipping = true;
-        dropEvent();
+        drop();
       } else {
         pending += pos ? s.slice(pos) : s;
       }
     }
   };
 
-  // Appends `chunk` to the held bytes, growing the buffer geometrically.
-  const hold = (chunk: Uint8Array): void => {
-    if (heldSize + chunk.length > held.length) {
-      const grown = new Uint8Array(Math.max(4096, (heldSize + chunk.length) * 2));
-      grown.set(held.subarray(0, heldSize));
-      held = grown;
-    }
-    held.set(chunk, heldSize);
-    heldSize += chunk.length;
+  const reset = (): void => {
+    pending = '';
+    skipping = afterCR = started = false;
   };
 
-  const bytes = (chunk: Uint8Array): void => {
-    // Small chunks wait for a line end while a long line goes on, or while the text is not
-    // ASCII: fewer, bigger decodes, and no string per chunk. A UTF-16 code unit takes at most
-    // 3 bytes: beyond that a line is certainly too long, and is decoded to be dropped.
-    const small =
-      chunk.length <= 64 &&
-      (heldSize || !ascii || pending.length > 1024) &&
-      pending.length + heldSize / 3 <= maxLine;
-    if (small || heldSize) {
-      hold(chunk);
-      if (small) {
-        let end = 0;
-        while (end < chunk.length && chunk[end] !== LF && chunk[end] !== CR) end++;
-        if (end === chunk.length) return;
-      }
-      chunk = held.subarray(0, heldSize);
-      heldSize = 0;
-    }
-    // A chunk ending in an ASCII byte ends between characters; any other may end inside one,
-    // whose first bytes the streaming decoder keeps for the next chunk.
-    const whole = chunk[chunk.length - 1]! < 0x80;
-    let decoded: string;
-    if (ascii && whole) {
-      oneShot ??= decoder();
-      decoded = oneShot.decode(chunk);
+  return [text, () => pending.length, reset];
+}
+
+/**
+ * Reads each line, `s[start, end)` and never blank, as a comment or a field, and hands the
+ * fields to the event assembler. Returns the function that takes the lines.
+ */
+function createFieldReader(
+  appendData: (s: string, value: number, end: number) => void,
+  setType: (type: string) => void,
+  setId: (s: string, value: number, end: number) => void,
+  drop: () => void,
+  options: EventStreamParserOptions,
+  maxLine: number,
+): (s: string, start: number, end: number) => void {
+  const { onRetry, onComment } = options;
+
+  // Data lines, the most frequent, are recognised by their first characters; the function
+  // stays small enough for the engine to inline it.
+  const line = (s: string, start: number, end: number): void => {
+    if (end - start > maxLine) {
+      drop();
+    } else if (isData(s, start)) {
+      appendData(s, valueAt(s, start + 5, end), end);
     } else {
-      streaming ??= decoder();
-      decoded = streaming.decode(chunk, STREAM);
+      field(s, start, end);
     }
-    // One-shot decodes again after a plain ASCII chunk, which leaves nothing held back.
-    ascii = whole && decoded.length === chunk.length;
-    text(decoded);
-    // Let a buffer grown by a huge line go.
-    if (held.length > 262144) held = EMPTY;
   };
 
-  return {
-    feed: (chunk) => {
-      if (typeof chunk === 'string') text(chunk);
-      else bytes(chunk);
-    },
-    end: () => {
-      // Whatever is still buffered belongs to an unfinished line or event: the spec drops it.
-      streaming?.decode();
-      ascii = true;
-      heldSize = 0;
-      held = EMPTY;
-      pending = '';
-      skipping = afterCR = started = oversized = hasData = false;
-      data = type = '';
-    },
+  // Any other line: comments, `event:` and `id:` by their first characters, then the rest.
+  // (Inline character tests: calls to helpers here measurably slow the parser down.)
+  const field = (s: string, start: number, end: number): void => {
+    const c = s.charCodeAt(start);
+    if (c === COLON) {
+      onComment?.(s.slice(valueAt(s, start + 1, end), end));
+    } else if (
+      c === 101 &&
+      s.charCodeAt(start + 1) === 118 &&
+      s.charCodeAt(start + 2) === 101 &&
+      s.charCodeAt(start + 3) === 110 &&
+      s.charCodeAt(start + 4) === 116 &&
+      s.charCodeAt(start + 5) === COLON
+    ) {
+      setType(s.slice(valueAt(s, start + 6, end), end));
+    } else if (c === 105 && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
+      setId(s, valueAt(s, start + 3, end), end);
+    } else {
+      otherLine(s, start, end);
+    }
   };
+
+  // Rare lines: retry, unknown fields, a field name without a colon.
+  const otherLine = (s: string, start: number, end: number): void => {
+    let colon = start;
+    while (colon < end && s.charCodeAt(colon) !== COLON) colon++;
+    const name = s.slice(start, colon);
+    const value = colon < end ? valueAt(s, colon + 1, end) : end;
+    if (name === 'data') appendData(s, value, end);
+    else if (name === 'event') setType(s.slice(value, end));
+    else if (name === 'id') setId(s, value, end);
+    else if (name === 'retry' && DIGITS.test(s.slice(value, end))) onRetry?.(+s.slice(value, end));
+  };
+
+  return line;
+}
+
+/** The event assembler's functions, each described where it is made. */
+type EventAssembler = [
+  appendData: (s: string, value: number, end: number) => void,
+  setType: (type: string) => void,
+  setId: (s: string, value: number, end: number) => void,
+  dispatchOneLine: (s: string, start: number, end: number) => boolean,
+  dispatch: () => void,
+  drop: () => void,
+  reset: () => void,
+];
+
+/**
+ * Builds each event from its fields (a value is `s[value, end)`) and dispatches it at the
+ * blank line that ends it.
+ */
+function createEventAssembler(
+  options: EventStreamParserOptions,
+  maxEventSize: number,
+): EventAssembler {
+  const { onEvent, onError, onLastEventId } = options;
+  let lastEventId = options.lastEventId ?? '';
+  // The id the caller last heard of, through an event or onLastEventId.
+  let reportedId = lastEventId;
+  let data = '';
+  let hasData = false;
+  let type = '';
+  let oversized = false;
+
+  // The event is too big: its data goes, reported once, until the blank line that ends it.
+  const drop = (): void => {
+    if (!oversized) {
+      oversized = true;
+      onError?.({
+        kind: 'oversized',
+        message: `Event data over maxEventSize (${maxEventSize} characters) was dropped: raise maxEventSize to keep such events.`,
+      });
+    }
+    data = '';
+    hasData = false;
+  };
+
+  // Every event leaves through here, from `dispatch()` and from `dispatchOneLine()` alike, so
+  // the two cannot drift apart. State is reset before calling out, so a throwing listener
+  // leaves the parser consistent.
+  const emit = (value: string): void => {
+    const event = { type: type || 'message', data: value, lastEventId };
+    type = '';
+    reportedId = lastEventId;
+    onEvent(event);
+  };
+
+  // A blank line: the event goes out if it has data; either way the next one starts.
+  const dispatch = (): void => {
+    const value = data;
+    const event = hasData && !oversized;
+    data = '';
+    hasData = false;
+    oversized = false;
+    if (event) {
+      emit(value);
+    } else {
+      type = '';
+      if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
+      reportedId = lastEventId;
+    }
+  };
+
+  // The fast path, for a line `s[start, end)` right before a blank line: a lone `data:` line,
+  // the most common event, goes out without the data buffer. For any other line, or when the
+  // event has data already, it does nothing and returns false.
+  const dispatchOneLine = (s: string, start: number, end: number): boolean => {
+    if (hasData || oversized || end - start - 5 > maxEventSize || !isData(s, start)) {
+      return false;
+    }
+    emit(s.slice(valueAt(s, start + 5, end), end));
+    return true;
+  };
+
+  const appendData = (s: string, value: number, end: number): void => {
+    if (oversized) return;
+    if ((hasData ? data.length + 1 : 0) + end - value > maxEventSize) {
+      drop();
+      return;
+    }
+    data = hasData ? `${data}\n${s.slice(value, end)}` : s.slice(value, end);
+    hasData = true;
+  };
+
+  const setType = (value: string): void => {
+    type = value;
+  };
+
+  const setId = (s: string, value: number, end: number): void => {
+    // An id containing NUL is ignored.
+    for (let i = value; i < end; i++) if (!s.charCodeAt(i)) return;
+    lastEventId = s.slice(value, end);
+  };
+
+  // The stream ended: the unfinished event goes, the last event id stays.
+  const reset = (): void => {
+    data = type = '';
+    hasData = oversized = false;
+  };
+
+  return [appendData, setType, setId, dispatchOneLine, dispatch, drop, reset];
 }
