@@ -84,7 +84,7 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
   // No line of an event we keep is longer: `data: ` and the data.
   const maxLine = maxEventSize + 6;
   // Bytes → text → lines → fields → events: each stage is given the functions of the next
-  // that it calls, so they are made last first.
+  // that it calls, so they are made, and defined below, last first.
   const [appendData, setType, setId, noDataYet, emit, dispatch, drop, resetEvent] =
     createEventAssembler(options, maxEventSize);
   const line = createFieldReader(appendData, setType, setId, drop, options, maxLine);
@@ -111,82 +111,173 @@ export function createEventStreamParser(options: EventStreamParserOptions): Even
   };
 }
 
-/** `bytes()` takes the next chunk; `reset()` forgets a cut character and held bytes. */
-type Utf8Decoder = [bytes: (chunk: Uint8Array) => void, reset: () => void];
+/** The event assembler's functions, each described where it is made. */
+type EventAssembler = [
+  appendData: (s: string, from: number, end: number) => void,
+  setType: (s: string, from: number, end: number) => void,
+  setId: (s: string, from: number, end: number) => void,
+  noDataYet: () => boolean,
+  emit: (value: string) => void,
+  dispatch: () => void,
+  drop: () => void,
+  reset: () => void,
+];
 
 /**
- * Decodes UTF-8 chunks, which may end inside a character, and passes the text to `text()`.
- * `pendingLength()` is how much of an unfinished line the text continues.
+ * Builds each event from its fields and dispatches it at the blank line that ends it. A field
+ * value is `s[from, end)` from just after the colon, less the one space the syntax allows.
  */
-function createUtf8Decoder(
-  text: (s: string) => void,
-  pendingLength: () => number,
-  maxLine: number,
-): Utf8Decoder {
-  // Node's one-shot decode is several times faster than its streaming mode on ASCII, slower on
-  // other text: ASCII goes one-shot, the rest streams.
-  let streaming: TextDecoder | undefined;
-  let ascii = true;
-  // Small chunks held undecoded until a line end arrives: a long event dripped in small chunks
-  // then costs one decode and about one byte per byte, not a string per chunk.
-  let held = EMPTY;
-  let heldSize = 0;
+function createEventAssembler(
+  options: EventStreamParserOptions,
+  maxEventSize: number,
+): EventAssembler {
+  const { onEvent, onError, onLastEventId } = options;
+  let lastEventId = options.lastEventId ?? '';
+  // The id the caller last heard of, through an event or onLastEventId.
+  let reportedId = lastEventId;
+  let data = '';
+  let hasData = false;
+  let type = '';
+  let oversized = false;
 
-  // Appends `chunk` to the held bytes, growing the buffer geometrically.
-  const hold = (chunk: Uint8Array): void => {
-    if (heldSize + chunk.length > held.length) {
-      const grown = new Uint8Array(Math.max(4096, (heldSize + chunk.length) * 2));
-      grown.set(held.subarray(0, heldSize));
-      held = grown;
+  // The event is too big: its data goes, reported once, until the blank line that ends it.
+  const drop = (): void => {
+    if (!oversized) {
+      oversized = true;
+      onError?.({
+        kind: 'oversized',
+        message: `Event data over maxEventSize (${maxEventSize} characters) was dropped: raise maxEventSize to keep such events.`,
+      });
     }
-    held.set(chunk, heldSize);
-    heldSize += chunk.length;
+    data = '';
+    hasData = false;
   };
 
-  const bytes = (chunk: Uint8Array): void => {
-    // Small chunks wait for a line end while a long line goes on, or while the text is not
-    // ASCII: fewer, bigger decodes, and no string per chunk. A UTF-16 code unit takes at most
-    // 3 bytes: beyond that a line is certainly too long, and is decoded to be dropped.
-    const small =
-      chunk.length <= 64 &&
-      (heldSize || !ascii || pendingLength() > 1024) &&
-      pendingLength() + heldSize / 3 <= maxLine;
-    if (small || heldSize) {
-      hold(chunk);
-      if (small) {
-        let end = 0;
-        while (end < chunk.length && chunk[end] !== LF && chunk[end] !== CR) end++;
-        if (end === chunk.length) return;
-      }
-      chunk = held.subarray(0, heldSize);
-      heldSize = 0;
-    }
-    // A chunk ending in an ASCII byte ends between characters; any other may end inside one,
-    // whose first bytes the streaming decoder keeps for the next chunk.
-    const whole = chunk[chunk.length - 1]! < 0x80;
-    let decoded: string;
-    if (ascii && whole) {
-      oneShot ??= decoder();
-      decoded = oneShot.decode(chunk);
+  // Every event leaves through here, from `dispatch()` and from the one-line fast path alike,
+  // so the two cannot drift apart. State is reset before calling out, so a throwing listener
+  // leaves the parser consistent.
+  const emit = (value: string): void => {
+    const event = { type: type || 'message', data: value, lastEventId };
+    type = '';
+    reportedId = lastEventId;
+    onEvent(event);
+  };
+
+  // A blank line: the event goes out if it has data; either way the next one starts.
+  const dispatch = (): void => {
+    const value = data;
+    const event = hasData && !oversized;
+    data = '';
+    hasData = false;
+    oversized = false;
+    if (event) {
+      emit(value);
     } else {
-      streaming ??= decoder();
-      decoded = streaming.decode(chunk, STREAM);
+      type = '';
+      if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
+      reportedId = lastEventId;
     }
-    // One-shot decodes again after a plain ASCII chunk, which leaves nothing held back.
-    ascii = whole && decoded.length === chunk.length;
-    text(decoded);
-    // Let a buffer grown by a huge line go.
-    if (held.length > 262144) held = EMPTY;
   };
 
+  // Whether the one-line fast path may go: no data yet, and the event was not dropped.
+  const noDataYet = (): boolean => !hasData && !oversized;
+
+  const appendData = (s: string, from: number, end: number): void => {
+    if (oversized) return;
+    const value = valueAt(s, from, end);
+    if ((hasData ? data.length + 1 : 0) + end - value > maxEventSize) {
+      drop();
+      return;
+    }
+    data = hasData ? `${data}\n${s.slice(value, end)}` : s.slice(value, end);
+    hasData = true;
+  };
+
+  const setType = (s: string, from: number, end: number): void => {
+    type = s.slice(valueAt(s, from, end), end);
+  };
+
+  const setId = (s: string, from: number, end: number): void => {
+    const value = valueAt(s, from, end);
+    // An id containing NUL is ignored.
+    for (let i = value; i < end; i++) if (!s.charCodeAt(i)) return;
+    lastEventId = s.slice(value, end);
+  };
+
+  // The stream ended: the unfinished event goes, the last event id stays.
   const reset = (): void => {
-    streaming?.decode();
-    ascii = true;
-    heldSize = 0;
-    held = EMPTY;
+    data = type = '';
+    hasData = oversized = false;
   };
 
-  return [bytes, reset];
+  return [appendData, setType, setId, noDataYet, emit, dispatch, drop, reset];
+}
+
+/**
+ * Reads each line, `s[start, end)` and never blank, as a comment or a field, and hands the
+ * fields to the event assembler, each as `s[from, end)` from just after its colon (the
+ * assembler skips the optional space: the less code here, the more of it V8 inlines into the
+ * line loop). Returns the function that takes the lines.
+ */
+function createFieldReader(
+  appendData: (s: string, from: number, end: number) => void,
+  setType: (s: string, from: number, end: number) => void,
+  setId: (s: string, from: number, end: number) => void,
+  drop: () => void,
+  options: EventStreamParserOptions,
+  maxLine: number,
+): (s: string, start: number, end: number) => void {
+  const { onRetry, onComment } = options;
+
+  // Data lines, the most frequent, are recognised by their first characters; the function
+  // stays small enough for the engine to inline it.
+  const line = (s: string, start: number, end: number): void => {
+    if (end - start > maxLine) {
+      drop();
+    } else if (isData(s, start)) {
+      appendData(s, start + 5, end);
+    } else {
+      field(s, start, end);
+    }
+  };
+
+  // Any other line: comments, `event:` and `id:` by their first characters, then the rest.
+  // (The character tests are written out: as helper calls they slow the parser down.)
+  const field = (s: string, start: number, end: number): void => {
+    const c = s.charCodeAt(start);
+    if (c === COLON) {
+      onComment?.(s.slice(valueAt(s, start + 1, end), end));
+    } else if (
+      c === 101 &&
+      s.charCodeAt(start + 1) === 118 &&
+      s.charCodeAt(start + 2) === 101 &&
+      s.charCodeAt(start + 3) === 110 &&
+      s.charCodeAt(start + 4) === 116 &&
+      s.charCodeAt(start + 5) === COLON
+    ) {
+      setType(s, start + 6, end);
+    } else if (c === 105 && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
+      setId(s, start + 3, end);
+    } else {
+      otherLine(s, start, end);
+    }
+  };
+
+  // Rare lines: retry, unknown fields, a field name without a colon.
+  const otherLine = (s: string, start: number, end: number): void => {
+    let colon = start;
+    while (colon < end && s.charCodeAt(colon) !== COLON) colon++;
+    const name = s.slice(start, colon);
+    // Without a colon the whole line is the name, and the value is empty.
+    const from = colon < end ? colon + 1 : end;
+    const value = valueAt(s, from, end);
+    if (name === 'data') appendData(s, from, end);
+    else if (name === 'event') setType(s, from, end);
+    else if (name === 'id') setId(s, from, end);
+    else if (name === 'retry' && DIGITS.test(s.slice(value, end))) onRetry?.(+s.slice(value, end));
+  };
+
+  return line;
 }
 
 /**
@@ -301,171 +392,80 @@ function createLineSplitter(
   return [text, () => pending.length, reset];
 }
 
+/** `bytes()` takes the next chunk; `reset()` forgets a cut character and held bytes. */
+type Utf8Decoder = [bytes: (chunk: Uint8Array) => void, reset: () => void];
+
 /**
- * Reads each line, `s[start, end)` and never blank, as a comment or a field, and hands the
- * fields to the event assembler, each as `s[from, end)` from just after its colon (the
- * assembler skips the optional space: the less code here, the more of it V8 inlines into the
- * line loop). Returns the function that takes the lines.
+ * Decodes UTF-8 chunks, which may end inside a character, and passes the text to `text()`.
+ * `pendingLength()` is how much of an unfinished line the text continues.
  */
-function createFieldReader(
-  appendData: (s: string, from: number, end: number) => void,
-  setType: (s: string, from: number, end: number) => void,
-  setId: (s: string, from: number, end: number) => void,
-  drop: () => void,
-  options: EventStreamParserOptions,
+function createUtf8Decoder(
+  text: (s: string) => void,
+  pendingLength: () => number,
   maxLine: number,
-): (s: string, start: number, end: number) => void {
-  const { onRetry, onComment } = options;
+): Utf8Decoder {
+  // Node's one-shot decode is several times faster than its streaming mode on ASCII, slower on
+  // other text: ASCII goes one-shot, the rest streams.
+  let streaming: TextDecoder | undefined;
+  let ascii = true;
+  // Small chunks held undecoded until a line end arrives: a long event dripped in small chunks
+  // then costs one decode and about one byte per byte, not a string per chunk.
+  let held = EMPTY;
+  let heldSize = 0;
 
-  // Data lines, the most frequent, are recognised by their first characters; the function
-  // stays small enough for the engine to inline it.
-  const line = (s: string, start: number, end: number): void => {
-    if (end - start > maxLine) {
-      drop();
-    } else if (isData(s, start)) {
-      appendData(s, start + 5, end);
+  // Appends `chunk` to the held bytes, growing the buffer geometrically.
+  const hold = (chunk: Uint8Array): void => {
+    if (heldSize + chunk.length > held.length) {
+      const grown = new Uint8Array(Math.max(4096, (heldSize + chunk.length) * 2));
+      grown.set(held.subarray(0, heldSize));
+      held = grown;
+    }
+    held.set(chunk, heldSize);
+    heldSize += chunk.length;
+  };
+
+  const bytes = (chunk: Uint8Array): void => {
+    // Small chunks wait for a line end while a long line goes on, or while the text is not
+    // ASCII: fewer, bigger decodes, and no string per chunk. A UTF-16 code unit takes at most
+    // 3 bytes: beyond that a line is certainly too long, and is decoded to be dropped.
+    const small =
+      chunk.length <= 64 &&
+      (heldSize || !ascii || pendingLength() > 1024) &&
+      pendingLength() + heldSize / 3 <= maxLine;
+    if (small || heldSize) {
+      hold(chunk);
+      if (small) {
+        let end = 0;
+        while (end < chunk.length && chunk[end] !== LF && chunk[end] !== CR) end++;
+        if (end === chunk.length) return;
+      }
+      chunk = held.subarray(0, heldSize);
+      heldSize = 0;
+    }
+    // A chunk ending in an ASCII byte ends between characters; any other may end inside one,
+    // whose first bytes the streaming decoder keeps for the next chunk.
+    const whole = chunk[chunk.length - 1]! < 0x80;
+    let decoded: string;
+    if (ascii && whole) {
+      oneShot ??= decoder();
+      decoded = oneShot.decode(chunk);
     } else {
-      field(s, start, end);
+      streaming ??= decoder();
+      decoded = streaming.decode(chunk, STREAM);
     }
+    // One-shot decodes again after a plain ASCII chunk, which leaves nothing held back.
+    ascii = whole && decoded.length === chunk.length;
+    text(decoded);
+    // Let a buffer grown by a huge line go.
+    if (held.length > 262144) held = EMPTY;
   };
 
-  // Any other line: comments, `event:` and `id:` by their first characters, then the rest.
-  // (The character tests are written out: as helper calls they slow the parser down.)
-  const field = (s: string, start: number, end: number): void => {
-    const c = s.charCodeAt(start);
-    if (c === COLON) {
-      onComment?.(s.slice(valueAt(s, start + 1, end), end));
-    } else if (
-      c === 101 &&
-      s.charCodeAt(start + 1) === 118 &&
-      s.charCodeAt(start + 2) === 101 &&
-      s.charCodeAt(start + 3) === 110 &&
-      s.charCodeAt(start + 4) === 116 &&
-      s.charCodeAt(start + 5) === COLON
-    ) {
-      setType(s, start + 6, end);
-    } else if (c === 105 && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
-      setId(s, start + 3, end);
-    } else {
-      otherLine(s, start, end);
-    }
-  };
-
-  // Rare lines: retry, unknown fields, a field name without a colon.
-  const otherLine = (s: string, start: number, end: number): void => {
-    let colon = start;
-    while (colon < end && s.charCodeAt(colon) !== COLON) colon++;
-    const name = s.slice(start, colon);
-    // Without a colon the whole line is the name, and the value is empty.
-    const from = colon < end ? colon + 1 : end;
-    const value = valueAt(s, from, end);
-    if (name === 'data') appendData(s, from, end);
-    else if (name === 'event') setType(s, from, end);
-    else if (name === 'id') setId(s, from, end);
-    else if (name === 'retry' && DIGITS.test(s.slice(value, end))) onRetry?.(+s.slice(value, end));
-  };
-
-  return line;
-}
-
-/** The event assembler's functions, each described where it is made. */
-type EventAssembler = [
-  appendData: (s: string, from: number, end: number) => void,
-  setType: (s: string, from: number, end: number) => void,
-  setId: (s: string, from: number, end: number) => void,
-  noDataYet: () => boolean,
-  emit: (value: string) => void,
-  dispatch: () => void,
-  drop: () => void,
-  reset: () => void,
-];
-
-/**
- * Builds each event from its fields and dispatches it at the blank line that ends it. A field
- * value is `s[from, end)` from just after the colon, less the one space the syntax allows.
- */
-function createEventAssembler(
-  options: EventStreamParserOptions,
-  maxEventSize: number,
-): EventAssembler {
-  const { onEvent, onError, onLastEventId } = options;
-  let lastEventId = options.lastEventId ?? '';
-  // The id the caller last heard of, through an event or onLastEventId.
-  let reportedId = lastEventId;
-  let data = '';
-  let hasData = false;
-  let type = '';
-  let oversized = false;
-
-  // The event is too big: its data goes, reported once, until the blank line that ends it.
-  const drop = (): void => {
-    if (!oversized) {
-      oversized = true;
-      onError?.({
-        kind: 'oversized',
-        message: `Event data over maxEventSize (${maxEventSize} characters) was dropped: raise maxEventSize to keep such events.`,
-      });
-    }
-    data = '';
-    hasData = false;
-  };
-
-  // Every event leaves through here, from `dispatch()` and from the one-line fast path alike,
-  // so the two cannot drift apart. State is reset before calling out, so a throwing listener
-  // leaves the parser consistent.
-  const emit = (value: string): void => {
-    const event = { type: type || 'message', data: value, lastEventId };
-    type = '';
-    reportedId = lastEventId;
-    onEvent(event);
-  };
-
-  // A blank line: the event goes out if it has data; either way the next one starts.
-  const dispatch = (): void => {
-    const value = data;
-    const event = hasData && !oversized;
-    data = '';
-    hasData = false;
-    oversized = false;
-    if (event) {
-      emit(value);
-    } else {
-      type = '';
-      if (lastEventId !== reportedId) onLastEventId?.(lastEventId);
-      reportedId = lastEventId;
-    }
-  };
-
-  // Whether the one-line fast path may go: no data yet, and the event was not dropped.
-  const noDataYet = (): boolean => !hasData && !oversized;
-
-  const appendData = (s: string, from: number, end: number): void => {
-    if (oversized) return;
-    const value = valueAt(s, from, end);
-    if ((hasData ? data.length + 1 : 0) + end - value > maxEventSize) {
-      drop();
-      return;
-    }
-    data = hasData ? `${data}\n${s.slice(value, end)}` : s.slice(value, end);
-    hasData = true;
-  };
-
-  const setType = (s: string, from: number, end: number): void => {
-    type = s.slice(valueAt(s, from, end), end);
-  };
-
-  const setId = (s: string, from: number, end: number): void => {
-    const value = valueAt(s, from, end);
-    // An id containing NUL is ignored.
-    for (let i = value; i < end; i++) if (!s.charCodeAt(i)) return;
-    lastEventId = s.slice(value, end);
-  };
-
-  // The stream ended: the unfinished event goes, the last event id stays.
   const reset = (): void => {
-    data = type = '';
-    hasData = oversized = false;
+    streaming?.decode();
+    ascii = true;
+    heldSize = 0;
+    held = EMPTY;
   };
 
-  return [appendData, setType, setId, noDataYet, emit, dispatch, drop, reset];
+  return [bytes, reset];
 }
