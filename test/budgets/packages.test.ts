@@ -29,7 +29,7 @@ describe('package budgets (minified + gzip, production, frameworks excluded)', (
       'full core (with the fetch transport and parser)',
       `export * from '@ssekit/core'; export * from '@ssekit/core/fetch';`,
       4096,
-      11080,
+      11040,
     ],
     [
       'core with only the native transport',

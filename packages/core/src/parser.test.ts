@@ -330,6 +330,27 @@ describe('createEventStreamParser', () => {
     });
   });
 
+  it('starts the next event afresh after a listener threw', () => {
+    for (const encode of [(text: string) => text, toBytes]) {
+      const events: ServerSentEvent[] = [];
+      const parser = createEventStreamParser({
+        onEvent: (event) => {
+          events.push(event);
+          throw new Error('listener failed');
+        },
+      });
+      // A one-line event, a buffered one, then one with neither a type nor data left over.
+      for (const text of [
+        'event: a\ndata: 1\n\n',
+        'event: b\ndata: 2\ndata: 3\n\n',
+        'data: 4\n\n',
+      ]) {
+        expect(() => parser.feed(encode(text))).toThrow('listener failed');
+      }
+      expect(events).toEqual([message('1', '', 'a'), message('2\n3', '', 'b'), message('4')]);
+    }
+  });
+
   describe('maxEventSize', () => {
     it('drops an oversized event, reports it once, and parses the next event', () => {
       const huge = 'x'.repeat(100);
