@@ -1,5 +1,4 @@
-import type { EventChannel, EventOptions } from './event-channel';
-import { createEventChannel } from './event-channel';
+import { createEventChannel, type EventChannel, type EventOptions } from './event-channel';
 import { call } from './scheduler';
 import { createStream, type Stream, type StreamConfig, type StreamTimer } from './stream';
 import { createTimers } from './timers';
