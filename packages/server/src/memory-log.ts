@@ -3,6 +3,7 @@
  * Offsets are consecutive, so finding a cursor is an index computation, not a scan.
  */
 import type { Log, LogCursor, LogEntry, LogRead } from './log.js';
+import { createTopicListeners } from './topic-listeners.js';
 
 /**
  * Options of {@link memoryLog}.
@@ -16,8 +17,6 @@ export interface MemoryLogOptions {
   /** The epoch token ([A-Za-z0-9]+); default a random one per log, so a restart is detected. */
   epoch?: string;
 }
-
-type Listener = (entry: LogEntry) => void;
 
 function randomEpoch(): string {
   const bytes = new Uint8Array(6);
@@ -49,7 +48,7 @@ export function memoryLog(options: MemoryLogOptions = {}): Log {
   const seqs = new Map<string, number>();
   // Per topic, the highest offset evicted from the ring: a read after a lower cursor is `trimmed`.
   const evicted = new Map<string, number>();
-  const listeners = new Map<string, Set<Listener>>();
+  const listeners = createTopicListeners();
   let closed = false;
 
   return {
@@ -63,19 +62,7 @@ export function memoryLog(options: MemoryLogOptions = {}): Log {
       if (old) evicted.set(old.topic, old.offset);
       const entry: LogEntry = { id: `${epoch}-${offset}`, epoch, offset, topic, seq, event, data };
       ring[slot] = entry;
-      const set = listeners.get(topic);
-      if (set) {
-        for (const listener of set) {
-          try {
-            listener(entry);
-          } catch (error) {
-            // One failing listener must not cost the others their event.
-            queueMicrotask(() => {
-              throw error;
-            });
-          }
-        }
-      }
+      listeners.deliver(entry);
       return entry;
     },
 
@@ -97,27 +84,7 @@ export function memoryLog(options: MemoryLogOptions = {}): Log {
       return { ok: true, entries };
     },
 
-    subscribe(topics, listener) {
-      const unique = [...new Set(topics)];
-      // A fresh function per call, so subscribing the same listener twice unsubscribes apart.
-      const call: Listener = (entry) => listener(entry);
-      for (const topic of unique) {
-        let set = listeners.get(topic);
-        if (!set) {
-          set = new Set();
-          listeners.set(topic, set);
-        }
-        set.add(call);
-      }
-      return () => {
-        for (const topic of unique) {
-          const set = listeners.get(topic);
-          if (!set) continue;
-          set.delete(call);
-          if (set.size === 0) listeners.delete(topic);
-        }
-      };
-    },
+    subscribe: (topics, listener) => listeners.subscribe(topics, listener),
 
     async head(): Promise<LogCursor> {
       return { epoch, offset: last };

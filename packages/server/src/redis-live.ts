@@ -8,6 +8,7 @@ import type { LogCursor, LogEntry } from './log.js';
 import type { RedisConnections } from './redis-connections.js';
 import type { RedisKeys } from './redis-keys.js';
 import { readHead, readRange } from './redis-read.js';
+import { createTopicListeners, type TopicListeners } from './topic-listeners.js';
 
 /** Live messages held while a gap is being filled; past it they are dropped and refetched. */
 const MAX_QUEUED = 50_000;
@@ -48,57 +49,11 @@ function parseAnnouncement(message: string): LogEntry {
   };
 }
 
-/** The listeners by topic. */
-function createFollowers() {
-  const byTopic = new Map<string, Set<Listener>>();
-  return {
-    topics: (): string[] => [...byTopic.keys()],
-
-    subscribe(topics: readonly string[], listener: Listener): () => void {
-      const unique = [...new Set(topics)];
-      for (const topic of unique) {
-        let listeners = byTopic.get(topic);
-        if (listeners === undefined) {
-          listeners = new Set();
-          byTopic.set(topic, listeners);
-        }
-        listeners.add(listener);
-      }
-      return () => {
-        for (const topic of unique) {
-          const listeners = byTopic.get(topic);
-          listeners?.delete(listener);
-          if (listeners?.size === 0) byTopic.delete(topic);
-        }
-      };
-    },
-
-    deliver(entry: LogEntry): void {
-      const listeners = byTopic.get(entry.topic);
-      if (listeners === undefined) return;
-      for (const listener of listeners) {
-        try {
-          listener(entry);
-        } catch (error) {
-          // One failing listener must not starve the others; surface it like an event handler would.
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
-    },
-
-    clear: (): void => byTopic.clear(),
-  };
-}
-
-type Followers = ReturnType<typeof createFollowers>;
-
 /**
  * Delivers every entry once, in offset order, within one epoch at a time: `delivered` is the
  * offset up to which every entry has been delivered (undefined until connected).
  */
-function createSequencer(redis: RedisConnections, keys: RedisKeys, followers: Followers) {
+function createSequencer(redis: RedisConnections, keys: RedisKeys, followers: TopicListeners) {
   let epoch: string | undefined;
   let delivered: number | undefined;
 
@@ -237,7 +192,7 @@ function createQueue(redis: RedisConnections, sequencer: Sequencer) {
  * const feed = startLiveFeed(redis, redisKeys('ssekit'));
  */
 export function startLiveFeed(redis: RedisConnections, keys: RedisKeys): LiveFeed {
-  const followers = createFollowers();
+  const followers = createTopicListeners();
   const sequencer = createSequencer(redis, keys, followers);
   const queue = createQueue(redis, sequencer);
 
