@@ -17,7 +17,7 @@ const connections = async (base: string): Promise<number> =>
   ((await (await fetch(`${base}/stats`)).json()) as { connections: number }).connections;
 
 let pool: Pool;
-afterEach(() => pool?.dispose());
+afterEach(() => pool?.reset());
 
 describe('native EventSource in Chromium against the hub', () => {
   it('resumes after a drop with every event exactly once, in order', async () => {

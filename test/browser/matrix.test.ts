@@ -29,7 +29,7 @@ const quiet = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 const FAST = { initialDelayMs: 20, maxDelayMs: 200 };
 let pool: Pool;
-afterEach(() => pool?.dispose());
+afterEach(() => pool?.reset());
 
 function open(kind: Kind, url: string, init: SourceInit = {}) {
   pool = createPool({ lingerMs: 0, retry: FAST });
@@ -235,7 +235,7 @@ describe('fetch sends no header that needs a CORS preflight cross-origin', () =>
       const carried = requests.map((r) => [r.lastEventIdHeader, r.lastEventIdQuery]);
       expect(carried).toContainEqual(origin === 'cross' ? [null, '2'] : ['2', null]);
       expect(carried.filter(([header, query]) => header ?? query)).toHaveLength(1);
-      pool.dispose();
+      pool.reset();
     }
   });
 });
@@ -271,8 +271,9 @@ describe("the server's retry: is a floor", () => {
     const delays: Array<number | null> = [];
     const errors: string[] = [];
     source.listen((s) => {
-      // After the first event the server's retry: is known: every reconnect from then on.
-      if (s.status === 'reconnecting' && seen.length > 0) delays.push(s.retry.delayMs);
+      // The server's retry: comes before the first event, and every drop follows an event:
+      // each reconnect is scheduled knowing it.
+      if (s.status === 'reconnecting') delays.push(s.retry.delayMs);
       if (s.error) errors.push(s.error.message);
     });
     await vi.waitFor(() => expect(seen).toEqual(range(5)), { timeout: 5000 });

@@ -13,7 +13,7 @@ const stats = async (name: string): Promise<ChannelStats> =>
   (await fetch(`${serverUrl}/stats/${encodeURIComponent(name)}`)).json() as Promise<ChannelStats>;
 
 let pool: Pool;
-afterEach(() => pool?.dispose());
+afterEach(() => pool?.reset());
 
 describe('pool with the native transport in Chromium', () => {
   it('uses the native EventSource and shares one connection among hundreds of subscribers', async () => {

@@ -59,7 +59,7 @@ function follow(url: string): { seen: number[]; ids: string[]; resets: string[];
     transport: 'fetch',
     retry: { initialDelayMs: 50, maxDelayMs: 500 },
   });
-  cleanups.push(() => pool.dispose());
+  cleanups.push(() => pool.reset());
   const seen: number[] = [];
   const ids: string[] = [];
   const resets: string[] = [];

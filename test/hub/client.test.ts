@@ -11,7 +11,7 @@ let hub: Hub;
 let served: Served;
 let pool: Pool;
 afterEach(async () => {
-  pool?.dispose();
+  pool?.reset();
   await served?.close();
   await hub?.close();
 });

@@ -33,7 +33,7 @@ const bound = (ms: number): number => {
 };
 
 let pool: Pool;
-afterEach(() => pool?.dispose());
+afterEach(() => pool?.reset());
 
 function watch(url: string, extra: Parameters<Pool['source']>[1] = {}) {
   pool = createPool({

@@ -130,7 +130,7 @@ const faults: Fault[] = [
 
 let pool: Pool | undefined;
 afterEach(() => {
-  pool?.dispose();
+  pool?.reset();
   pool = undefined;
 });
 

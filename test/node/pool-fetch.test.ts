@@ -22,7 +22,7 @@ const makePool = (options: PoolOptions = {}): Pool => {
   });
   return pool;
 };
-afterEach(() => pool?.dispose());
+afterEach(() => pool?.reset());
 
 /** Lets pending I/O callbacks run, so "nothing else happened" is checked after a real chance. */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));

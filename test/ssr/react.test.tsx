@@ -57,6 +57,6 @@ describe('@ssekit/react on a server', () => {
     expect(html).toBe('<p>idle no data 0 no price</p>');
     expect(server.connections).toHaveLength(1);
     stop();
-    pool.dispose();
+    pool.reset();
   });
 });
