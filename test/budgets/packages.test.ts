@@ -33,13 +33,13 @@ describe('package budgets (minified + gzip, production, frameworks excluded)', (
       'full core (with the fetch transport and parser)',
       `export * from '@ssekit/core'; export * from '@ssekit/core/fetch';`,
       4096,
-      11380,
+      11280,
     ],
     [
       'core with only the native transport',
       `export { createPool } from '@ssekit/core';`,
       2560,
-      7810,
+      7540,
     ],
     ['cross-tab module', `export * from '@ssekit/core/cross-tab';`, 1536, 2660],
   ];

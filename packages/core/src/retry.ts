@@ -101,17 +101,3 @@ export function backoffDelay(
   const ceiling = Math.min(maxDelayMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(random() * ceiling);
 }
-
-/**
- * A `Retry-After` header in milliseconds: delay-seconds or an HTTP date (undefined when absent or
- * unreadable). Callers cap it with {@link retryDelay}.
- *
- * @example
- * parseRetryAfter('120'); // 120000
- */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}

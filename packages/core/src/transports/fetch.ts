@@ -1,8 +1,8 @@
 import { createEventStreamParser } from '../parser';
-import { parseRetryAfter } from '../retry';
 import type { Transport, TransportRequest, TransportSink } from '../transport';
 import type { SSERequestError } from '../types';
 import type { Credentials, RequestBody } from '../web-types';
+import { parseRetryAfter } from './retry-after';
 
 /**
  * Options of {@link createFetchTransport}.

@@ -1,5 +1,5 @@
-import { parseRetryAfter } from '../retry';
 import type { SSEError } from '../types';
+import { parseRetryAfter } from './retry-after';
 
 const EVENT_STREAM = 'text/event-stream';
 
