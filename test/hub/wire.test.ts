@@ -224,4 +224,33 @@ describe.each<Flavour>(['node:http', 'hono'])('hub wire over %s', (flavour) => {
     expect(hub.stats()).toMatchObject({ connections: 0, closing: true });
     expect(opened.every((s) => s.status === 200)).toBe(true);
   });
+
+  it('refuses a stream whose join was still reading the log when close() ran', async () => {
+    const inner = memoryLog({ epoch: 'ep' });
+    let reading = 0;
+    let release = (): void => {};
+    const readable = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A log the hub does not own: it stays usable after close(), as a shared Redis does.
+    await start({
+      retryMs: 3000,
+      log: {
+        ...inner,
+        head: async () => {
+          reading++;
+          await readable;
+          return inner.head();
+        },
+      },
+    });
+    const joining = open('topic=a');
+    await vi.waitFor(() => expect(reading).toBe(1));
+    const closing = hub.close();
+    release();
+    const refused = await joining;
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([503, '3']);
+    await closing;
+    expect(hub.stats()).toMatchObject({ connections: 0, topics: {}, closing: true });
+  });
 });

@@ -70,7 +70,6 @@ export function createJoin(
           return refuse(401, 'not authenticated');
         }
         if (!allowed) return refuse(403, 'not allowed to follow these topics');
-        if (registry.closing) return retryLater(SHUTTING_DOWN);
       }
       // Read before registering: whatever is appended from here on is either in the replay
       // below or buffered live, never in neither.
@@ -82,6 +81,9 @@ export function createJoin(
           return retryLater(UNREACHABLE);
         }
       }
+      // close() may have run while authorize or the log was awaited: its drain would not see a
+      // connection registered from here on, and the stream would outlive the hub.
+      if (registry.closing) return retryLater(SHUTTING_DOWN);
       const connection = registry.open(topics);
       let replay: Replay;
       try {
