@@ -14,6 +14,8 @@ export function libraryBuild(options: Options): Options {
     clean: true,
     target: 'es2022',
     external: [/^@ssekit\//],
+    // `node:crypto`, not `crypto`: Deno, Bun and edge runtimes resolve Node's modules by the prefix.
+    removeNodeProtocol: false,
     ...options,
   };
 }

@@ -3,7 +3,8 @@
  * `pnpm test`). Bytes are deterministic, so they are asserted; timings never are.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { publint } from 'publint';
@@ -126,6 +127,13 @@ describe('package hygiene', () => {
     const code = await bundleText(`export * from '@ssekit/server';`);
     // The main entry runs on any runtime with Web streams: no node: import at run time.
     expect(code).not.toMatch(/from\s*["']node:/);
+    // Node's own modules only by their `node:` name, which Deno, Bun and edge runtimes resolve.
+    const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')));
+    for (const file of readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(join(dir, 'dist', file), 'utf8');
+      const imported = [...text.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!);
+      expect(imported.filter((name) => builtins.has(name.split('/')[0]!)), file).toEqual([]);
+    }
   });
 
   it('are-the-types-wrong finds nothing for any package (ESM-only profile)', async () => {
