@@ -117,11 +117,6 @@ export class Connection {
     if (this.sink.pending() > this.maxQueueBytes) this.close('overflow');
   }
 
-  /** Bytes waiting for this client. */
-  pending(): number {
-    return this.sink ? this.sink.pending() : this.bufferedBytes;
-  }
-
   /**
    * Ends the stream and frees everything at once. A clean end for drain and rotation; an abort
    * when the client is gone, overflowed, or would keep queued bytes alive forever.
