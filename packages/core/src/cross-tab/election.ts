@@ -157,13 +157,11 @@ function onPageLifecycle(
   show: () => void,
 ): void {
   const g = globalThis as { window?: EventTarget; document?: EventTarget };
-  for (const [type, on] of [
-    ['pagehide', hide],
-    ['pageshow', show],
-    ['freeze', hide],
-    ['resume', show],
-  ] as const) {
-    const target = lifecycle ?? (type.startsWith('page') ? g.window : g.document);
-    target?.addEventListener(type, on, { signal });
-  }
+  // The page's own events arrive at the window, the freeze and resume of a frozen tab at the document.
+  const page = lifecycle ?? g.window;
+  const doc = lifecycle ?? g.document;
+  page?.addEventListener('pagehide', hide, { signal });
+  page?.addEventListener('pageshow', show, { signal });
+  doc?.addEventListener('freeze', hide, { signal });
+  doc?.addEventListener('resume', show, { signal });
 }
