@@ -139,7 +139,10 @@ describe('package hygiene', () => {
     for (const file of readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.js'))) {
       const text = readFileSync(join(dir, 'dist', file), 'utf8');
       const imported = [...text.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!);
-      expect(imported.filter((name) => builtins.has(name.split('/')[0]!)), file).toEqual([]);
+      expect(
+        imported.filter((name) => builtins.has(name.split('/')[0]!)),
+        file,
+      ).toEqual([]);
     }
   });
 
