@@ -12,7 +12,6 @@ import {
   type LeaderView,
   type Message,
   PROTOCOL_VERSION,
-  type RecentEvent,
   remember,
   sessionName,
   startLeading,
@@ -238,13 +237,13 @@ function createRelay(
   let role: Role | undefined;
   // Leaders stamp what they say: followers drop anything older than what they have.
   const announce = (message: object): void =>
-    post({ ...message, epoch: view.epoch, seq: ++view.seq });
+    post({ ...message, epoch: view.epoch, seq: view.seq });
   // The view is the body of a state message; its recent events go only to who needs them.
-  const announceState = (recent: RecentEvent[] = []): void =>
+  const announceState = (recent: ServerSentEvent[] = []): void =>
     announce({ ...view, kind: 'state', recent });
-  const keep = (entry: RecentEvent, to: Attempt | undefined): void => {
-    remember(view, entry);
-    to?.deliver(entry.event);
+  const keep = (event: ServerSentEvent, to: Attempt | undefined): void => {
+    remember(view, event);
+    to?.deliver(event);
   };
   // Every tab remembers what the others listen to, so a new leader listens to it at once.
   const welcome = (types: string[]): void => {
@@ -265,9 +264,10 @@ function createRelay(
     role: () => role,
     hello: (types) => post({ kind: 'hello', types: [...types] }),
     publish(event) {
+      view.seq++;
       // Posted first: a subscriber that throws must not starve the other tabs.
       announce({ kind: 'event', event });
-      keep({ seq: view.seq, event }, current());
+      keep(event, current());
     },
     setStatus(status, cause = null) {
       view.status = status;
@@ -299,7 +299,7 @@ function createRelay(
       election()?.heard();
       const to = role === 'follower' ? current() : undefined;
       if (newLeader && to) relay.hello(to.types); // it learns our types, and that we want the stream
-      for (const entry of events) keep(entry, to);
+      for (const event of events) keep(event, to);
       // The leader watches the stream for staleness; its beat feeds followers' watchdogs.
       if (message.kind === 'alive' && view.status === 'open') to?.sink.activity(0);
       if (message.kind === 'state') to?.mirror(changed);
@@ -356,7 +356,7 @@ function createAttempt(
       if (!role) return;
       // Events that arrived between two attempts: a local connection would get them again from
       // the server after its Last-Event-ID.
-      for (const { event } of eventsAfter(view.recent, delivered)) attempt.deliver(event);
+      for (const event of eventsAfter(view.recent, delivered)) attempt.deliver(event);
       to.role(role);
       if (role === 'leader') {
         upstream = new AbortController();

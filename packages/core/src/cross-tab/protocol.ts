@@ -13,27 +13,25 @@ export const RECENT_EVENTS = 20;
 /** The leader's stream; `closed` means it gave up (followers end their attempt with its error). */
 export type LeaderStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** A relayed event and its sequence number among the leader's messages. */
-export interface RecentEvent {
-  readonly seq: number;
-  readonly event: ServerSentEvent;
-}
-
 /**
  * The leader's stream as one tab knows it, the leader's own tab included: its status, its recent
  * events, and where its messages stand. Leaders stamp every message with their `epoch`
- * (increasing from one leader to the next) and a `seq` (increasing within one leader).
+ * (increasing from one leader to the next) and a `seq`: each event they relay has the next
+ * number, their other messages carry the number of the last one.
  */
 export interface LeaderView {
   epoch: number;
-  /** Of the last message taken, or sent when leading. */
+  /** Of the last event taken, or relayed when leading. */
   seq: number;
   status: LeaderStatus;
   error: SSEError | null;
   /** How many times the status changed: an answer to another tab's hello is not applied twice. */
   changes: number;
-  /** Kept to fill gaps: a follower that missed some, a follower promoted to leader. */
-  recent: RecentEvent[];
+  /**
+   * Kept to fill gaps: a follower that missed some, a follower promoted to leader. A leader's
+   * last one is numbered `seq`, the one before `seq - 1`, and so on.
+   */
+  recent: ServerSentEvent[];
   /** Of the newest event in `recent`. */
   lastEventId: string;
 }
@@ -45,7 +43,7 @@ export interface HelloMessage {
   readonly types: string[];
 }
 
-/** What only a leader sends, stamped with its epoch and the message's `seq`. */
+/** What only a leader sends, stamped with its epoch and the number of its last event (`seq`). */
 export type LeaderMessage = {
   readonly version: typeof PROTOCOL_VERSION;
   readonly epoch: number;
@@ -92,19 +90,20 @@ export async function sessionName(
 }
 
 /**
- * Whether a leader's message is newer than the last one `view` took: a newer leader's, or the same
- * leader's next. Anything else is an older leader's, or seen already.
+ * Whether `view` should take a leader's message: a newer leader's, the same leader's next event,
+ * or its word on where it stands now. Anything else is an older leader's, or seen already.
  *
  * @example
  * if (!isNewer(message, view)) return;
  */
 export function isNewer(message: LeaderMessage, view: LeaderView): boolean {
-  return message.epoch > view.epoch || (message.epoch === view.epoch && message.seq > view.seq);
+  const next = message.kind === 'event' ? view.seq + 1 : view.seq;
+  return message.epoch > view.epoch || (message.epoch === view.epoch && message.seq >= next);
 }
 
 /**
  * This tab starts leading: an epoch above the last one it saw and the clock (with a random
- * tiebreak for two tabs that start in the same millisecond), its recent events renumbered
+ * tiebreak for two tabs that start in the same millisecond), its recent events numbered
  * 1, 2, … and its `seq` going on from there, a fresh status.
  *
  * @example
@@ -117,7 +116,6 @@ export function startLeading(
   status: LeaderStatus,
 ): void {
   view.epoch = Math.max(now, Math.floor(view.epoch) + 1) + random;
-  view.recent = view.recent.map(({ event }, i) => ({ seq: i + 1, event }));
   view.seq = view.recent.length;
   view.status = status;
   view.error = null;
@@ -128,12 +126,12 @@ export function startLeading(
  * Keeps an event for gap filling, dropping the oldest beyond {@link RECENT_EVENTS}.
  *
  * @example
- * remember(view, { seq: view.seq, event });
+ * remember(view, event);
  */
-export function remember(view: LeaderView, entry: RecentEvent): void {
-  view.recent.push(entry);
+export function remember(view: LeaderView, event: ServerSentEvent): void {
+  view.recent.push(event);
   if (view.recent.length > RECENT_EVENTS) view.recent.shift();
-  view.lastEventId = entry.event.lastEventId;
+  view.lastEventId = event.lastEventId;
 }
 
 /**
@@ -148,23 +146,23 @@ export function remember(view: LeaderView, entry: RecentEvent): void {
 export function takeNewer(
   view: LeaderView,
   message: LeaderMessage,
-): { newLeader: boolean; events: RecentEvent[]; changed: boolean } {
+): { newLeader: boolean; events: ServerSentEvent[]; changed: boolean } {
   const newLeader = message.epoch > view.epoch;
-  const seqBefore = newLeader ? 0 : view.seq;
+  const missed = message.seq - view.seq; // of the same leader's events
   view.epoch = message.epoch;
   view.seq = message.seq;
-  let events: RecentEvent[] = [];
+  let events: ServerSentEvent[] = [];
   let changed = false;
   if (message.kind === 'event') {
-    events = [{ seq: message.seq, event: message.event }];
+    events = [message.event];
   } else if (message.kind === 'bye') {
     view.status = 'connecting';
   } else if (message.kind === 'state') {
-    // A new leader's events are placed by the id this tab saw last, the same leader's by `seq`.
+    // A new leader's events are placed by the id this tab saw last. The same leader's last one
+    // is number `seq`: this tab takes the last ones it is behind by.
     const { recent } = message;
-    events = newLeader
-      ? eventsAfter(recent, view.lastEventId)
-      : recent.filter((entry) => entry.seq > seqBefore);
+    if (newLeader) events = eventsAfter(recent, view.lastEventId);
+    else if (missed) events = recent.slice(-missed);
     changed = newLeader || message.changes !== view.changes;
     view.status = message.status;
     view.error = message.error;
@@ -178,12 +176,12 @@ export function takeNewer(
  * without an id, no place).
  *
  * @example
- * for (const { event } of eventsAfter(view.recent, delivered)) deliver(event);
+ * for (const event of eventsAfter(view.recent, delivered)) deliver(event);
  */
-export function eventsAfter(recent: RecentEvent[], id: string): RecentEvent[] {
+export function eventsAfter(recent: ServerSentEvent[], id: string): ServerSentEvent[] {
   if (id)
     for (let i = recent.length - 1; i >= 0; i--) {
-      if (recent[i]!.event.lastEventId === id) return recent.slice(i + 1);
+      if (recent[i]!.lastEventId === id) return recent.slice(i + 1);
     }
   return [];
 }
