@@ -256,7 +256,7 @@ function createRelay(
     if (current()) announceState(view.recent);
     else election()?.stepDown();
   };
-  const bye = (): void => announce({ kind: 'bye', lastEventId: view.lastEventId });
+  const bye = (): void => announce({ kind: 'bye' });
 
   const relay: Relay = {
     view,

@@ -57,7 +57,7 @@ export type LeaderMessage = {
   /** The heartbeat: the leader watches the stream for staleness, followers watch the leader. */
   | { readonly kind: 'alive' }
   /** The leader stops leading: followers expect a new one. */
-  | { readonly kind: 'bye'; readonly lastEventId: string }
+  | { readonly kind: 'bye' }
 );
 
 /** Anything a tab posts on the channel. */
