@@ -422,7 +422,8 @@ function relayUpstream(
   snapshot: (() => SourceSnapshot) | undefined,
 ): TransportAttempt | undefined {
   const { signal } = controller;
-  if (relay.view.status !== 'connecting') relay.setStatus('connecting');
+  // Said even right after lead() said it: followers do nothing on `connecting`.
+  relay.setStatus('connecting');
   // After a failure the pool has decided already: tell followers whether it retries.
   const trouble = (cause: SSEError | null): void => {
     const now = snapshot?.();
